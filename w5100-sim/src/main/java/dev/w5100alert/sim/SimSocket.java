@@ -96,6 +96,7 @@ final class SimSocket {
     private boolean finRequested;
     private boolean finSent;
     private boolean peerFin;
+    private boolean lastAckShown;
     private boolean datagramHeld;
     private int datagramFrom;
     private int datagramFromPort;
@@ -160,7 +161,7 @@ final class SimSocket {
     private void clearConnectionState() {
         arpDoneAt = synTimeoutAt = sendTimeoutAt = finTimeoutAt = NEVER;
         sendReleaseAt = 0;
-        sendInFlight = udpSendPending = finRequested = finSent = peerFin = false;
+        sendInFlight = udpSendPending = finRequested = finSent = peerFin = lastAckShown = false;
         datagramHeld = false;
         destHost = null;
         slowAckNanos = 0;
@@ -471,7 +472,12 @@ final class SimSocket {
             case SYNSENT -> finishConnect();
             case ESTABLISHED, CLOSE_WAIT, FIN_WAIT, LAST_ACK -> {
                 if (finSent && status == LAST_ACK) {
-                    // Our FIN went out after the peer's; its ACK comes back at once on loopback.
+                    // Our FIN went out after the peer's; its ACK comes back at once on loopback. We
+                    // still show LAST_ACK to one status poll so drivers meet the state they will see.
+                    if (!lastAckShown) {
+                        lastAckShown = true;
+                        return;
+                    }
                     dropChannels(false);
                     setStatus(CLOSED);
                     return;
