@@ -92,7 +92,6 @@ final class SimSocket {
     private long finTimeoutAt = NEVER;
     private long sendReleaseAt;
     private boolean sendInFlight;
-    private boolean udpSendPending;
     private boolean finRequested;
     private boolean finSent;
     private boolean peerFin;
@@ -161,7 +160,7 @@ final class SimSocket {
     private void clearConnectionState() {
         arpDoneAt = synTimeoutAt = sendTimeoutAt = finTimeoutAt = NEVER;
         sendReleaseAt = 0;
-        sendInFlight = udpSendPending = finRequested = finSent = peerFin = lastAckShown = false;
+        sendInFlight = finRequested = finSent = peerFin = lastAckShown = false;
         datagramHeld = false;
         destHost = null;
         slowAckNanos = 0;
@@ -306,7 +305,6 @@ final class SimSocket {
                 // UDP: the datagram is dropped, the socket stays open (datasheet: ARP timeout
                 // changes SOCK_ARP back to SOCK_UDP). We consume the data so TX_FSR recovers.
                 txRd = txWrLatched;
-                udpSendPending = false;
                 setStatus(UDP);
             }
             return;
@@ -427,7 +425,6 @@ final class SimSocket {
                 txWrLatched = txWr;
                 destAddress = sim.reg32(base + Sn_DIPR);
                 destPort = sim.reg16(base + Sn_DPORT);
-                udpSendPending = true;
                 if (destAddress == 0xFFFFFFFF) {
                     // Limited broadcast needs no ARP; nobody on our virtual wire listens to it.
                     sendDatagram();
@@ -672,7 +669,6 @@ final class SimSocket {
 
     private void sendDatagram() {
         int length = (txWrLatched - txRd) & 0xFFFF;
-        udpSendPending = false;
         VirtualNetwork.Host host = destHost;
         if (destAddress != 0xFFFFFFFF && host != null && !host.silent()) {
             Integer real = host.udpPorts().get(destPort);
