@@ -291,17 +291,13 @@ public final class W5100Driver {
     private void open(W5100Socket socket, int protocol, int port, int expectedState) {
         int s = socket.slot;
         // Make sure the slot is really closed (a previous owner may have been cut off by a reset).
-        batch.write(socketRegister(s, Sn_CR), CLOSE);
-        batch.run();
-        if (!socket.awaitCommandAccepted()) {
+        if (!socket.command(CLOSE)) {
             throw new W5100Exception("W5100 socket " + s + " does not accept CLOSE (Sn_CR stuck)");
         }
         batch.write(socketRegister(s, Sn_IR), 0xFF);
         batch.write(socketRegister(s, Sn_MR), protocol);
         batch.write16(socketRegister(s, Sn_PORT), port);
-        batch.write(socketRegister(s, Sn_CR), OPEN);
-        batch.run();
-        if (!socket.awaitCommandAccepted()) {
+        if (!socket.command(OPEN)) {
             throw new W5100Exception("W5100 socket " + s + " does not accept OPEN (Sn_CR stuck)");
         }
         long deadline = clock.nanoTime() + COMMAND_TIMEOUT_NANOS;
@@ -316,9 +312,7 @@ public final class W5100Driver {
             clock.idle();
         }
         if (sr != expectedState) {
-            batch.write(socketRegister(s, Sn_CR), CLOSE);
-            batch.run();
-            socket.awaitCommandAccepted();
+            socket.command(CLOSE);
             throw new W5100Exception("W5100 socket " + s + " did not open (Sn_SR=" + hex(sr) + ")");
         }
         socket.attach(port);
