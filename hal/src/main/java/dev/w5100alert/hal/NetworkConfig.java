@@ -61,13 +61,14 @@ public record NetworkConfig(long mac, int ip, int subnet, int gateway,
 
     /**
      * Longest the chip itself may take to give up on a TCP segment: RTR doubled on each of RCR+1
-     * tries (about 31.8 s with the defaults). Used to bound waits for SEND_OK.
+     * tries, the doubling stopping at 32 x RTR (the datasheet's example: 0.2+0.4+0.8+1.6+3.2+6.4x4 =
+     * 31.8 s with the defaults). Used to bound waits for SEND_OK.
      */
     public long tcpGiveUpNanos() {
         long total = 0;
         long rtr = retryTime100us * 100_000L;
         for (int i = 0; i <= retryCount && i < 32; i++) {
-            total += rtr << Math.min(i, 16);
+            total += rtr << Math.min(i, 5);
         }
         return total;
     }
