@@ -235,6 +235,24 @@ public final class W5100Driver {
     }
 
     /**
+     * Opens a TCP socket on {@code localPort} and puts it in LISTEN (server side); poll
+     * {@link TcpSocket#acceptPoll()} until a client has connected. Allocates the handle.
+     *
+     * @throws W5100Exception if all four sockets are in use or the chip does not listen
+     */
+    public TcpSocket listenTcp(int localPort) {
+        requireConfigured();
+        if (localPort < 1 || localPort > 0xFFFF) {
+            throw new IllegalArgumentException("port must be 1..65535: " + localPort);
+        }
+        int slot = freeSlot();
+        TcpSocket socket = new TcpSocket(this, slot, config.memory());
+        open(socket, Sn_MR_TCP, localPort, SOCK_INIT);
+        socket.listen();
+        return socket;
+    }
+
+    /**
      * Opens a UDP socket on {@code localPort} (0 = ephemeral).
      *
      * @throws W5100Exception if all four sockets are in use or the chip does not open it
