@@ -104,6 +104,7 @@ class TcpConformanceTest {
             assertEquals(ConnectOutcome.UNREACHABLE, s.connect(Ipv4.of(192, 168, 1, 99), 25, 30 * SECOND));
             long took = rig.clock.nanoTime() - start;
             assertTrue(took >= Rig.config(MemorySplit.EVEN).arpGiveUpNanos() && took < 3 * SECOND, "ARP time " + took);
+            assertTrue(rig.driver.config().isOnLink(s.remoteIp()), "the host itself did not answer");
             assertClosed(rig, s);
         }
     }
@@ -114,6 +115,7 @@ class TcpConformanceTest {
             TcpSocket s = rig.driver.openTcp();
             assertEquals(ConnectOutcome.UNREACHABLE, s.connect(Ipv4.of(10, 20, 30, 40), 25, 30 * SECOND));
             assertEquals(SocketFailure.UNREACHABLE, s.failure());
+            assertEquals(false, rig.driver.config().isOnLink(s.remoteIp()), "it was the gateway");
             assertClosed(rig, s);
         }
     }
