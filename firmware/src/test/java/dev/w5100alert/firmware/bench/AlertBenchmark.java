@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * One alert end to end per operation: fill the alert, render the message (with a CSV attachment), and run
  * MAIL / RCPT x2 / DATA / message / 250 on a kept session against an always-yes responder on 127.0.0.1,
  * over java.nio or over W5100Driver + w5100-sim. Throughput = alerts per second; with {@code -prof gc},
- * gc.alloc.rate.norm = bytes allocated per alert (the responder's own thread is not counted by JMH's
- * per-op figure only when it allocates nothing per op, so the figure is an upper bound for the engine).
+ * gc.alloc.rate.norm = bytes allocated per alert, including JMH's own fixed cost per iteration spread over
+ * the iteration's ops (visible at low throughput); AllocationTest gives the exact per-thread figure.
  *
  * <pre>./bench firmware AlertBenchmark -f 1 -wi 3 -i 5 -w 2s -r 3s -prof gc</pre>
  */
