@@ -30,6 +30,7 @@ public final class TcpSocket extends W5100Socket {
     private static final int PHASE_OPENED = 0;
     private static final int PHASE_CONNECTING = 1;
     private static final int PHASE_CONNECTED = 2;
+    private static final int PHASE_LISTENING = 3;
 
     private int phase = PHASE_OPENED;
     private long connectDeadline;
@@ -37,6 +38,8 @@ public final class TcpSocket extends W5100Socket {
     private boolean sendPending;
     private long sendOkDeadline;
     private boolean peerClosed;
+    private int remoteIp;
+    private int remotePort;
 
     TcpSocket(W5100Driver driver, int slot, MemorySplit memory) {
         super(driver, slot, memory);
@@ -59,6 +62,8 @@ public final class TcpSocket extends W5100Socket {
             batch.write(regDipr + k, ip >>> (24 - 8 * k));
         }
         batch.write16(regDport, port);
+        remoteIp = ip;
+        remotePort = port;
         connectDeadline = clock.nanoTime() + Math.max(0, timeoutNanos);
         phase = PHASE_CONNECTING;
         if (!command(CONNECT)) {
@@ -88,9 +93,7 @@ public final class TcpSocket extends W5100Socket {
         int srValue = batch.value(sr);
         switch (srValue) {
             case SOCK_ESTABLISHED, SOCK_CLOSE_WAIT -> {
-                batch.write(regIr, IR_CON);
-                loadPointers();
-                phase = PHASE_CONNECTED;
+                established(false);
                 return ConnectOutcome.CONNECTED;
             }
             case SOCK_SYNSENT -> sawSynSent = true;
@@ -110,6 +113,82 @@ public final class TcpSocket extends W5100Socket {
             return ConnectOutcome.TIMED_OUT;
         }
         return ConnectOutcome.IN_PROGRESS;
+    }
+
+    private void established(boolean readPeer) {
+        batch.write(regIr, IR_CON);
+        int ip = -1;
+        if (readPeer) {
+            ip = batch.read(regDipr);
+            for (int k = 1; k < 6; k++) {
+                batch.read(regDipr + k); // Sn_DIPR then Sn_DPORT, adjacent
+            }
+        }
+        loadPointers();
+        if (readPeer) {
+            remoteIp = batch.value(ip) << 24 | batch.value(ip + 1) << 16 | batch.value(ip + 2) << 8 | batch.value(ip + 3);
+            remotePort = batch.value16(ip + 4);
+        }
+        phase = PHASE_CONNECTED;
+    }
+
+    /** Puts a freshly opened socket into LISTEN (called by {@link W5100Driver#listenTcp}). */
+    void listen() {
+        phase = PHASE_LISTENING;
+        if (!command(LISTEN)) {
+            terminate(SocketFailure.CHIP_ERROR);
+            throw new W5100Exception("W5100 socket " + slot + " does not accept LISTEN (Sn_CR stuck)");
+        }
+        int i = batch.read(regSr);
+        batch.run();
+        if (batch.value(i) != SOCK_LISTEN) {
+            int sr = batch.value(i);
+            terminate(SocketFailure.CHIP_ERROR);
+            throw new W5100Exception("W5100 socket " + slot + " did not enter LISTEN (Sn_SR=0x" + Integer.toHexString(sr) + ")");
+        }
+    }
+
+    /**
+     * For a socket from {@link W5100Driver#listenTcp}: has a client connected? Two SPI frames per poll
+     * while waiting; {@link ConnectOutcome#CONNECTED} once established ({@link #remoteIp()} and
+     * {@link #remotePort()} then name the client). If the chip drops a half-open connection the socket
+     * ends CLOSED with {@link ConnectOutcome#TIMED_OUT}. One listening socket serves one connection.
+     */
+    public ConnectOutcome acceptPoll() {
+        if (phase == PHASE_CONNECTED && open) {
+            return ConnectOutcome.CONNECTED;
+        }
+        if (!open) {
+            return outcomeOf(failure);
+        }
+        if (phase != PHASE_LISTENING) {
+            throw new IllegalStateException("acceptPoll needs a socket from listenTcp");
+        }
+        int sr = batch.read(regSr);
+        batch.run();
+        switch (batch.value(sr)) {
+            case SOCK_ESTABLISHED, SOCK_CLOSE_WAIT -> {
+                established(true);
+                return ConnectOutcome.CONNECTED;
+            }
+            case SOCK_CLOSED -> {
+                terminate(SocketFailure.TIMED_OUT);
+                return ConnectOutcome.TIMED_OUT;
+            }
+            default -> {
+                return ConnectOutcome.IN_PROGRESS;
+            }
+        }
+    }
+
+    /** Peer address: the destination of a client, or the client of a listening socket once connected. */
+    public int remoteIp() {
+        return remoteIp;
+    }
+
+    /** Peer port (see {@link #remoteIp()}). */
+    public int remotePort() {
+        return remotePort;
     }
 
     private static ConnectOutcome outcomeOf(SocketFailure f) {

@@ -137,8 +137,10 @@ public final class W5100Driver {
     }
 
     /**
-     * The W5100 has no version register. Like Linux (RTR reads 0x07D0) we check reset values, then,
-     * like Arduino, that a written value reads back; every failing pattern gets its own diagnosis.
+     * The W5100 has no version register. We read the registers with known reset values, rule out a
+     * dead MISO line (all 0xFF / all 0x00), check like Arduino that written values read back, then like
+     * Linux (RTR reads 0x07D0) that the reset values are there; every failing pattern gets its own
+     * diagnosis.
      */
     private void detect() {
         int mr = batch.read(MR);
@@ -161,9 +163,6 @@ public final class W5100Driver {
         if (vMr == 0 && vRtr == 0 && vRcr == 0 && vRmsr == 0 && vTmsr == 0) {
             throw new ChipDetectionException(ChipDetectionException.Diagnosis.ALL_ZERO, seen);
         }
-        if (vMr != 0 || vRtr != RTR_RESET || vRcr != RCR_RESET || vRmsr != MSR_RESET || vTmsr != MSR_RESET) {
-            throw new ChipDetectionException(ChipDetectionException.Diagnosis.WRONG_RESET_VALUES, seen);
-        }
         // Read-back: patterns with alternating and single bits catch a shifted or sampled-late bit.
         // GAR is overwritten by configure() right after, so the scratch use costs nothing.
         final int[] patterns = {0xA5, 0x5A, 0x01, 0x80};
@@ -181,6 +180,10 @@ public final class W5100Driver {
                 throw new ChipDetectionException(ChipDetectionException.Diagnosis.READBACK_MISMATCH,
                         "wrote " + hex(patterns[k]) + " to GAR+" + k + ", read " + hex(got));
             }
+        }
+        // Only now: a bus that garbles writes would also fake a reset that never happened.
+        if (vMr != 0 || vRtr != RTR_RESET || vRcr != RCR_RESET || vRmsr != MSR_RESET || vTmsr != MSR_RESET) {
+            throw new ChipDetectionException(ChipDetectionException.Diagnosis.WRONG_RESET_VALUES, seen);
         }
     }
 
@@ -228,6 +231,24 @@ public final class W5100Driver {
         int slot = freeSlot();
         TcpSocket socket = new TcpSocket(this, slot, config.memory());
         open(socket, Sn_MR_TCP, ephemeralPort(), SOCK_INIT);
+        return socket;
+    }
+
+    /**
+     * Opens a TCP socket on {@code localPort} and puts it in LISTEN (server side); poll
+     * {@link TcpSocket#acceptPoll()} until a client has connected. Allocates the handle.
+     *
+     * @throws W5100Exception if all four sockets are in use or the chip does not listen
+     */
+    public TcpSocket listenTcp(int localPort) {
+        requireConfigured();
+        if (localPort < 1 || localPort > 0xFFFF) {
+            throw new IllegalArgumentException("port must be 1..65535: " + localPort);
+        }
+        int slot = freeSlot();
+        TcpSocket socket = new TcpSocket(this, slot, config.memory());
+        open(socket, Sn_MR_TCP, localPort, SOCK_INIT);
+        socket.listen();
         return socket;
     }
 

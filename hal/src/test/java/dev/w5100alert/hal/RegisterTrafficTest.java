@@ -248,4 +248,29 @@ class RegisterTrafficTest {
         assertEquals(2, u.sendTo(PEER, 7, new byte[] {'h', 'i'}, 0, 2));
         assertEquals("W 4002 68", chip.takeLog().get(0), "same destination is not rewritten");
     }
+
+    @Test
+    void listenOpensOnTheGivenPortAndReadsTheClientOnceEstablished() {
+        driver.bringUp(CONFIG);
+        chip.script(0x0403, 0x13, 0x14, 0x14, 0x17);
+        chip.mem[0x0403] = 0x17;
+        chip.takeLog();
+        TcpSocket s = driver.listenTcp(25);
+        assertEquals(List.of(
+                "W 0401 10", "R 0401=00",
+                "W 0402 FF", "W 0400 01", "W 0404 00", "W 0405 19", "W 0401 01", "R 0401=00", "R 0403=13",
+                "W 0401 02", "R 0401=00", "R 0403=14"), chip.takeLog());
+        assertEquals(ConnectOutcome.IN_PROGRESS, s.acceptPoll());
+        for (int k = 0; k < 4; k++) {
+            chip.mem[0x040C + k] = (byte) (PEER >>> (24 - 8 * k));
+        }
+        chip.set16(0x0410, 40000);
+        assertEquals(ConnectOutcome.CONNECTED, s.acceptPoll());
+        assertEquals(PEER, s.remoteIp());
+        assertEquals(40000, s.remotePort());
+        List<String> log = chip.takeLog();
+        assertEquals(List.of("R 0403=14", "R 0403=17", "W 0402 01",
+                "R 040C=C0", "R 040D=A8", "R 040E=01", "R 040F=14", "R 0410=9C", "R 0411=40",
+                "R 0424=00", "R 0425=00", "R 0428=00", "R 0429=00"), log);
+    }
 }

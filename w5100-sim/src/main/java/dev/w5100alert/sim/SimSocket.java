@@ -92,10 +92,10 @@ final class SimSocket {
     private long finTimeoutAt = NEVER;
     private long sendReleaseAt;
     private boolean sendInFlight;
-    private boolean udpSendPending;
     private boolean finRequested;
     private boolean finSent;
     private boolean peerFin;
+    private boolean lastAckShown;
     private boolean datagramHeld;
     private int datagramFrom;
     private int datagramFromPort;
@@ -160,7 +160,7 @@ final class SimSocket {
     private void clearConnectionState() {
         arpDoneAt = synTimeoutAt = sendTimeoutAt = finTimeoutAt = NEVER;
         sendReleaseAt = 0;
-        sendInFlight = udpSendPending = finRequested = finSent = peerFin = false;
+        sendInFlight = finRequested = finSent = peerFin = lastAckShown = false;
         datagramHeld = false;
         destHost = null;
         slowAckNanos = 0;
@@ -305,7 +305,6 @@ final class SimSocket {
                 // UDP: the datagram is dropped, the socket stays open (datasheet: ARP timeout
                 // changes SOCK_ARP back to SOCK_UDP). We consume the data so TX_FSR recovers.
                 txRd = txWrLatched;
-                udpSendPending = false;
                 setStatus(UDP);
             }
             return;
@@ -426,7 +425,6 @@ final class SimSocket {
                 txWrLatched = txWr;
                 destAddress = sim.reg32(base + Sn_DIPR);
                 destPort = sim.reg16(base + Sn_DPORT);
-                udpSendPending = true;
                 if (destAddress == 0xFFFFFFFF) {
                     // Limited broadcast needs no ARP; nobody on our virtual wire listens to it.
                     sendDatagram();
@@ -471,7 +469,12 @@ final class SimSocket {
             case SYNSENT -> finishConnect();
             case ESTABLISHED, CLOSE_WAIT, FIN_WAIT, LAST_ACK -> {
                 if (finSent && status == LAST_ACK) {
-                    // Our FIN went out after the peer's; its ACK comes back at once on loopback.
+                    // Our FIN went out after the peer's; its ACK comes back at once on loopback. We
+                    // still show LAST_ACK to one status poll so drivers meet the state they will see.
+                    if (!lastAckShown) {
+                        lastAckShown = true;
+                        return;
+                    }
                     dropChannels(false);
                     setStatus(CLOSED);
                     return;
@@ -666,7 +669,6 @@ final class SimSocket {
 
     private void sendDatagram() {
         int length = (txWrLatched - txRd) & 0xFFFF;
-        udpSendPending = false;
         VirtualNetwork.Host host = destHost;
         if (destAddress != 0xFFFFFFFF && host != null && !host.silent()) {
             Integer real = host.udpPorts().get(destPort);
