@@ -81,10 +81,12 @@ final class SimSocket {
     private SocketChannel tcp;
     private DatagramChannel udp;
     private ServerSocketChannel listener;
+    private int listenPort;
     private int destAddress;
     private int destPort;
     private VirtualNetwork.Host destHost;
     private boolean arpAnswered;
+    private int arpTarget;
 
     private long arpDoneAt = NEVER;
     private long synTimeoutAt = NEVER;
@@ -144,14 +146,29 @@ final class SimSocket {
             if (sim.trace != null) {
                 sim.event("S" + n + " " + TraceFormat.status(status) + " -> " + TraceFormat.status(next));
             }
+            int previous = status;
             status = next;
+            if (previous == LISTEN) {
+                leaveListen();
+            }
         }
+    }
+
+    /** This socket no longer listens: the real listener closes unless another socket listens too. */
+    private void leaveListen() {
+        listener = null;
+        sim.releaseListener(listenPort);
+    }
+
+    /** The chip port this socket listens on, or -1 when it is not in LISTEN. */
+    int listeningOn() {
+        return status == LISTEN ? listenPort : -1;
     }
 
     /** Back to power-on state: CLOSED, no interrupts, pointers 0, every channel released. */
     void resetSocket() {
         dropChannels(false);
-        status = CLOSED;
+        setStatus(CLOSED);
         ir = 0;
         txRd = txWrLatched = rxWr = rxRd = 0;
         clearConnectionState();
@@ -241,7 +258,8 @@ final class SimSocket {
             return;
         }
         try {
-            listener = sim.listenerFor(sim.reg16(base + Sn_PORT));
+            listenPort = sim.reg16(base + Sn_PORT);
+            listener = sim.listenerFor(listenPort);
             setStatus(LISTEN);
         } catch (IOException e) {
             sim.unhandled("S" + n + " could not open a loopback listener: " + e.getMessage());
@@ -285,13 +303,8 @@ final class SimSocket {
         arpAnswered = answered;
         long now = sim.now();
         arpDoneAt = now + (answered ? net.arpReplyNanos() : sim.arpTimeoutNanos());
+        this.arpTarget = arpTarget;
         setStatus(ARP);
-        if (answered) {
-            // A locally administered MAC made from the ARP target's IPv4 address.
-            sim.mem[base + Sn_DHAR] = 0x02;
-            sim.mem[base + Sn_DHAR + 1] = 0x00;
-            sim.put32(base + Sn_DHAR + 2, arpTarget);
-        }
     }
 
     private void arpFinished() {
@@ -309,6 +322,10 @@ final class SimSocket {
             }
             return;
         }
+        // The answer's MAC lands in Sn_DHAR: a locally administered one made from the target's IPv4.
+        sim.mem[base + Sn_DHAR] = 0x02;
+        sim.mem[base + Sn_DHAR + 1] = 0x00;
+        sim.put32(base + Sn_DHAR + 2, arpTarget);
         if (tcpMode) {
             startTcpConnect();
         } else {
@@ -800,6 +817,5 @@ final class SimSocket {
             }
             udp = null;
         }
-        listener = null; // shared per chip port; owned by the simulator
     }
 }
