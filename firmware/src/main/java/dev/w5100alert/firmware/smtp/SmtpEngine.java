@@ -351,6 +351,11 @@ public final class SmtpEngine {
             closeLink();
             return 1;
         }
+        if (config.sessionIdleMillis() > 0 && now - deadline >= 0) {
+            event("session idle limit reached");
+            sendQuit(now);
+            return 1;
+        }
         return 0;
     }
 
@@ -488,7 +493,7 @@ public final class SmtpEngine {
                 break;
             case RSET:
                 if (code == 250) {
-                    stage = Stage.SESSION_IDLE;
+                    enterSessionIdle(now);
                 } else {
                     sendQuit(now);
                 }
@@ -718,13 +723,18 @@ public final class SmtpEngine {
         if (!config.keepSessionOpen()) {
             sendQuit(now);
         } else if (result.outcome() == Outcome.DELIVERED) {
-            stage = Stage.SESSION_IDLE;
+            enterSessionIdle(now);
         } else if (stage == Stage.GREETING || stage == Stage.EHLO || stage == Stage.HELO
                 || result.outcome() == Outcome.AUTH_FAILURE) {
             sendQuit(now); // no usable session to keep
         } else {
             sendCommand(Stage.RSET, "RSET", now, timeouts.rset());
         }
+    }
+
+    private void enterSessionIdle(long now) {
+        stage = Stage.SESSION_IDLE;
+        deadline = now + config.sessionIdleMillis() * MS;
     }
 
     private void sendCommand(Stage next, String verb, long now, long timeoutMs) {
