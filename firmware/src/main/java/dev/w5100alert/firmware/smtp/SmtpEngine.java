@@ -244,6 +244,19 @@ public final class SmtpEngine {
         runUntilIdle();
     }
 
+    /**
+     * Drops whatever is in progress without a word to the server (for the board after a chip reset or at
+     * shutdown): closes the link, and a send still pending ends as a transient CONNECTION_LOST.
+     */
+    public void abort() {
+        if (busy() && result.outcome() == Outcome.PENDING) {
+            result.set(Outcome.TRANSIENT_FAILURE, stage, FailureCause.CONNECTION_LOST);
+            result.linkFailure(link.failure());
+        }
+        event("aborted");
+        closeLink();
+    }
+
     /** Non-blocking: starts QUIT on an open session; step {@link #doWork} until not {@link #busy()}. */
     public void closeSession(long now) {
         if (stage == Stage.SESSION_IDLE) {

@@ -181,6 +181,21 @@ class EngineStepTest {
     }
 
     @Test
+    void abortEndsAPendingSendAsTransientAndClosesTheLink() {
+        link.replies.addAll(java.util.List.of("220 hi", "250 ok"));
+        engine.start(message, clock.now);
+        while (engine.stage() != Stage.MAIL) {
+            engine.doWork(clock.now);
+        }
+        engine.abort();
+        assertFalse(engine.busy());
+        assertEquals(Outcome.TRANSIENT_FAILURE, engine.result().outcome());
+        assertEquals(FailureCause.CONNECTION_LOST, engine.result().cause());
+        assertEquals(Stage.MAIL, engine.result().stage());
+        assertEquals(TcpLink.State.CLOSED, link.state);
+    }
+
+    @Test
     void timesOutAConnectThatNeverCompletes() {
         link.connectHangs = true;
         SendResult r = engine.send(message);
