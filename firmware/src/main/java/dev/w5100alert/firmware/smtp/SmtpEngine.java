@@ -77,7 +77,7 @@ public final class SmtpEngine {
     private boolean anyRecipientTransient;
 
     // Capabilities from the last EHLO.
-    private boolean extended;
+    private boolean extended;     // the last hello was EHLO (capabilities valid), not HELO
     private boolean offersPlain;
     private boolean offersLogin;
     private boolean offersAuth;
@@ -157,6 +157,16 @@ public final class SmtpEngine {
     /** Capabilities of the last EHLO reply (false before any, or after a HELO fallback). */
     public boolean offers8BitMime() {
         return offers8BitMime;
+    }
+
+    /** Whether the server greeted an EHLO (false after a HELO fallback). */
+    public boolean extendedSession() {
+        return extended;
+    }
+
+    /** Whether the last EHLO advertised AUTH at all (with any mechanism). */
+    public boolean offersAuth() {
+        return offersAuth;
     }
 
     public boolean offersPipelining() {
@@ -839,7 +849,6 @@ public final class SmtpEngine {
         rxStart = 0;
         rxEnd = 0;
         parser.reset();
-        extended = false;
     }
 
     private void transcribeReply() {
