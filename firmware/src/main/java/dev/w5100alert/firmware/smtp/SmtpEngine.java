@@ -468,6 +468,7 @@ public final class SmtpEngine {
                 break;
             case AUTH_LOGIN:
                 if (code == 334) {
+                    transcribePrompt();
                     sendSecret(authUser, Stage.AUTH_LOGIN_USER, now);
                 } else {
                     handled = false;
@@ -475,6 +476,7 @@ public final class SmtpEngine {
                 break;
             case AUTH_LOGIN_USER:
                 if (code == 334) {
+                    transcribePrompt();
                     sendSecret(authPassword, Stage.AUTH_LOGIN_PASSWORD, now);
                 } else {
                     handled = false;
@@ -855,6 +857,35 @@ public final class SmtpEngine {
         for (int i = 0; i < parser.lineCount(); i++) {
             line(false, parser.buffer(), parser.lineStart(i), parser.lineLength(i));
         }
+    }
+
+    /**
+     * Shows what a 334 prompt says ("Username:", "Password:") in the transcript. The engine does not act on
+     * the text (servers word it differently; the LOGIN draft says to ignore it); a prompt that is not
+     * short printable base64 is simply not annotated.
+     */
+    private void transcribePrompt() {
+        if (transcript == null || parser.lineCount() != 1) {
+            return;
+        }
+        int len = parser.textLength(0);
+        String label = "    (decoded: ";
+        int room = note.length - label.length() - 1;
+        if (len == 0 || Base64.maxDecodedLength(len) > room) {
+            return;
+        }
+        int p = Ascii.putAscii(note, 0, label);
+        int n = Base64.decode(parser.buffer(), parser.textStart(0), len, note, p);
+        if (n <= 0) {
+            return;
+        }
+        for (int i = p; i < p + n; i++) {
+            if (note[i] < 0x20 || note[i] > 0x7E) {
+                return;
+            }
+        }
+        note[p + n] = ')';
+        line(false, note, 0, p + n + 1);
     }
 
     private void transcribePartial() {
