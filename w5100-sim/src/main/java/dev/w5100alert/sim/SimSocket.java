@@ -169,6 +169,7 @@ final class SimSocket {
     void resetSocket() {
         dropChannels(false);
         setStatus(CLOSED);
+        slowAckNanos = 0;
         ir = 0;
         txRd = txWrLatched = rxWr = rxRd = 0;
         clearConnectionState();
@@ -180,7 +181,8 @@ final class SimSocket {
         sendInFlight = finRequested = finSent = peerFin = lastAckShown = false;
         datagramHeld = false;
         destHost = null;
-        slowAckNanos = 0;
+        // slowAckNanos is a property of the socket's peers and stays until changed or chip reset;
+        // silence and an injected close belong to one connection.
         peerSilent = injectedClose = false;
     }
 
