@@ -98,6 +98,7 @@ final class SimSocket {
     private boolean finSent;
     private boolean peerFin;
     private boolean lastAckShown;
+    private boolean keepAliveOutstanding;
     private boolean datagramHeld;
     private int datagramFrom;
     private int datagramFromPort;
@@ -178,7 +179,7 @@ final class SimSocket {
     private void clearConnectionState() {
         arpDoneAt = synTimeoutAt = sendTimeoutAt = finTimeoutAt = NEVER;
         sendReleaseAt = 0;
-        sendInFlight = finRequested = finSent = peerFin = lastAckShown = false;
+        sendInFlight = finRequested = finSent = peerFin = lastAckShown = keepAliveOutstanding = false;
         datagramHeld = false;
         destHost = null;
         // slowAckNanos is a property of the socket's peers and stays until changed or chip reset;
@@ -196,10 +197,8 @@ final class SimSocket {
             case CMD_DISCON -> discon();
             case CMD_CLOSE -> closeCommand();
             case CMD_SEND -> send();
-            case CMD_SEND_MAC, CMD_SEND_KEEP -> {
-                // SEND_MAC (UDP without ARP) and SEND_KEEP (TCP keep-alive) are not modelled.
-                sim.unhandled("S" + n + "_CR=" + TraceFormat.command(cmd) + " is not modelled");
-            }
+            case CMD_SEND_MAC -> sendMac();
+            case CMD_SEND_KEEP -> sendKeep();
             case CMD_RECV -> recv();
             default -> sim.unhandled("S" + n + "_CR=0x" + W5100Simulator.hex2(cmd) + " is not a W5100 command");
         }
@@ -456,6 +455,44 @@ final class SimSocket {
         }
     }
 
+    /**
+     * SEND_MAC (UDP only): like SEND but to the MAC already in Sn_DHAR, without ARP. On our virtual
+     * wire the MAC is not checked: the datagram reaches DIPR:DPORT if that is a declared host.
+     */
+    private void sendMac() {
+        if (status != UDP) {
+            sim.unhandled("S" + n + "_CR=SEND_MAC in " + TraceFormat.status(status) + " (UDP only): ignored");
+            return;
+        }
+        int txWr = sim.reg16(base + Sn_TX_WR);
+        int length = (txWr - txRd) & 0xFFFF;
+        if (length == 0 || length > sim.txSize[n]) {
+            sim.unhandled("S" + n + "_CR=SEND_MAC with " + length + " bytes: ignored");
+            return;
+        }
+        txWrLatched = txWr;
+        destAddress = sim.reg32(base + Sn_DIPR);
+        destPort = sim.reg16(base + Sn_DPORT);
+        destHost = sim.network.host(destAddress);
+        sendDatagram();
+    }
+
+    /**
+     * SEND_KEEP (TCP, ESTABLISHED): a 1-byte keep-alive probe. A live peer acknowledges it (nothing
+     * visible); a silent one lets it time out: TIMEOUT and CLOSED after the retransmission time.
+     */
+    private void sendKeep() {
+        if (status != ESTABLISHED && status != CLOSE_WAIT) {
+            sim.unhandled("S" + n + "_CR=SEND_KEEP in " + TraceFormat.status(status) + ": ignored");
+            return;
+        }
+        if (peerSilent && !keepAliveOutstanding) {
+            keepAliveOutstanding = true;
+            sendTimeoutAt = Math.min(sendTimeoutAt, sim.now() + sim.tcpTimeoutNanos());
+        }
+        refresh();
+    }
+
     private void recv() {
         if (status == CLOSED || status == INIT || status == LISTEN) {
             sim.unhandled("S" + n + "_CR=RECV in " + TraceFormat.status(status) + ": ignored");
@@ -556,7 +593,7 @@ final class SimSocket {
         // Transmit: TX memory between TX_RD and the latched TX_WR is unacknowledged data.
         int unsent = (txWrLatched - txRd) & 0xFFFF;
         if (peerSilent) {
-            if (unsent > 0 && now >= sendTimeoutAt) {
+            if ((unsent > 0 || keepAliveOutstanding) && now >= sendTimeoutAt) {
                 timeOut();
                 return;
             }
