@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -47,7 +46,7 @@ public final class SimServer implements AutoCloseable {
     public SimServer(VirtualNetwork network, int port) throws IOException {
         this.sim = new W5100Simulator(network, System::nanoTime);
         this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        server.bind(new InetSocketAddress(VirtualNetwork.LOOPBACK, port), 1);
     }
 
     /** The bound port. */

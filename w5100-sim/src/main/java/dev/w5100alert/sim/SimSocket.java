@@ -3,7 +3,6 @@ package dev.w5100alert.sim;
 import static dev.w5100alert.sim.RegisterTable.*;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -242,7 +241,7 @@ final class SimSocket {
     private void openUdp() {
         try {
             DatagramChannel ch = DatagramChannel.open();
-            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ch.bind(new InetSocketAddress(VirtualNetwork.LOOPBACK, 0));
             ch.configureBlocking(false);
             udp = ch;
             setStatus(UDP);
@@ -352,7 +351,7 @@ final class SimSocket {
             SocketChannel ch = SocketChannel.open();
             ch.configureBlocking(false);
             tcp = ch;
-            if (ch.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), real))) {
+            if (ch.connect(new InetSocketAddress(VirtualNetwork.LOOPBACK, real))) {
                 established();
             }
         } catch (IOException e) {
@@ -742,7 +741,7 @@ final class SimSocket {
                 }
                 scratch.flip();
                 try {
-                    udp.send(scratch, new InetSocketAddress(InetAddress.getLoopbackAddress(), real));
+                    udp.send(scratch, new InetSocketAddress(VirtualNetwork.LOOPBACK, real));
                 } catch (IOException e) {
                     sim.unhandled("S" + n + " UDP send failed: " + e.getMessage());
                 }
