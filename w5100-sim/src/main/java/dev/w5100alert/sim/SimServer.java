@@ -41,9 +41,16 @@ public final class SimServer implements AutoCloseable {
 
     private final W5100Simulator sim;
     private final ServerSocket server;
+    private final java.util.function.Consumer<String> log;
 
-    /** Binds {@code 127.0.0.1:port} (0 = any free port) for a simulator on {@code network}. */
+    /** Binds {@code 127.0.0.1:port} (0 = any free port) for a simulator on {@code network}; logs to stderr. */
     public SimServer(VirtualNetwork network, int port) throws IOException {
+        this(network, port, System.err::println);
+    }
+
+    /** As above, with session and protocol-error messages going to {@code log}. */
+    public SimServer(VirtualNetwork network, int port, java.util.function.Consumer<String> log) throws IOException {
+        this.log = log;
         this.sim = new W5100Simulator(network, System::nanoTime);
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(VirtualNetwork.LOOPBACK, port), 1);
@@ -77,7 +84,7 @@ public final class SimServer implements AutoCloseable {
                         new BufferedOutputStream(client.getOutputStream(), 1 << 16));
             } catch (IOException e) {
                 // The client went away mid-command; the chip keeps its state for the next one.
-                System.err.println("w5100-sim: client session ended: " + e.getMessage());
+                log.accept("w5100-sim: client session ended: " + e.getMessage());
             }
         }
     }
@@ -136,8 +143,8 @@ public final class SimServer implements AutoCloseable {
         }
     }
 
-    private static void protocolError(OutputStream out, String what) throws IOException {
-        System.err.println("w5100-sim: protocol error: " + what);
+    private void protocolError(OutputStream out, String what) throws IOException {
+        log.accept("w5100-sim: protocol error: " + what);
         out.write('?');
         out.flush();
     }
