@@ -210,10 +210,12 @@ final class SimSocket {
             dropChannels(true);
         }
         clearConnectionState();
-        // Pointers start at 0 after OPEN (the datasheet is silent; drivers read them anyway).
-        txRd = txWrLatched = rxWr = rxRd = 0;
-        sim.put16(base + Sn_TX_WR, 0);
-        sim.put16(base + Sn_RX_RD, 0);
+        // The datasheet says OPEN initialises the pointers but not to what; we use 0 unless the
+        // openPointersAt fault picks another start (drivers must read them, not assume 0).
+        int start = sim.faults.openPointers & 0xFFFF;
+        txRd = txWrLatched = rxWr = rxRd = start;
+        sim.put16(base + Sn_TX_WR, start);
+        sim.put16(base + Sn_RX_RD, start);
         int mode = sim.mem[base + Sn_MR] & 0x0F;
         switch (mode) {
             case 0x01 -> setStatus(INIT);
