@@ -12,12 +12,16 @@ public final class Faults {
     boolean commandsStuck;
     int misoStuck = -1;
     boolean lostReset;
+    int openPointers;
 
     Faults(W5100Simulator sim) {
         this.sim = sim;
     }
 
-    /** The peer of socket {@code n} resets the connection now (the chip sees RST: CLOSED, DISCON). */
+    /**
+     * The peer of socket {@code n} resets the connection now (the chip sees RST: CLOSED, DISCON). No
+     * effect while the socket has no connection (or connection attempt) to a real peer.
+     */
     public Faults resetPeer(int n) {
         sim.socket(n).injectPeerReset();
         return this;
@@ -35,7 +39,8 @@ public final class Faults {
     /**
      * The peer of socket {@code n} acknowledges slowly: each SEND's data reaches the wire, and SEND_OK
      * and TX_FSR follow, only {@code ackDelayNanos} of simulator-clock time after the SEND.
-     * 0 restores a prompt peer.
+     * 0 restores a prompt peer. Stays set across OPEN/CLOSE (every later connection of the socket is
+     * slow) until changed or the chip is reset.
      */
     public Faults slowPeer(int n, long ackDelayNanos) {
         if (ackDelayNanos < 0) {
@@ -47,7 +52,9 @@ public final class Faults {
 
     /**
      * The peer of socket {@code n} stops answering: sent data is never acknowledged (no SEND_OK; after
-     * the TCP retransmission time, TIMEOUT and CLOSED) and nothing more is received.
+     * the TCP retransmission time, TIMEOUT and CLOSED) and nothing more is received. Applies to the
+     * current connection (call it once the socket is open); for a host that never answers at all use
+     * {@link VirtualNetwork.Builder#silent()}.
      */
     public Faults silencePeer(int n) {
         sim.socket(n).injectSilence();
@@ -87,12 +94,26 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * OPEN starts TX_RD, TX_WR, RX_RD (and the internal RX write pointer) at {@code value} instead of 0,
+     * e.g. 0xFFF0 so the 16-bit pointers wrap during the first transfer. Catches drivers that assume
+     * the pointers start at 0 instead of reading them. Default 0.
+     */
+    public Faults openPointersAt(int value) {
+        if (value < 0 || value > 0xFFFF) {
+            throw new IllegalArgumentException("pointer must be 0..0xFFFF, got " + value);
+        }
+        openPointers = value;
+        return this;
+    }
+
     /** Heals every global fault (the per-socket peer faults end with the connection). */
     public Faults clear() {
         arpNoAnswer = false;
         commandsStuck = false;
         misoStuck = -1;
         lostReset = false;
+        openPointers = 0;
         return this;
     }
 }
