@@ -352,6 +352,9 @@ final class SimSocket {
         try {
             SocketChannel ch = SocketChannel.open();
             ch.configureBlocking(false);
+            // The chip puts each SEND on the wire at once; it has no Nagle delay. Without this the
+            // host kernel holds small segments for the peer's delayed ACK (~40 ms per exchange).
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             tcp = ch;
             if (ch.connect(new InetSocketAddress(VirtualNetwork.LOOPBACK, real))) {
                 established();
@@ -557,6 +560,7 @@ final class SimSocket {
                 return;
             }
             ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // as on the connect side: no Nagle at the chip
             tcp = ch;
             InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
             sim.put32(base + Sn_DIPR, sim.network.inboundPeer());
