@@ -25,7 +25,8 @@ public final class SensorAlerter {
     private boolean mailedBefore;
     private long lastMailNanos;
     private long lastMailMillis;
-    private long notBeforeNanos = Long.MIN_VALUE;
+    private boolean held;
+    private long notBeforeNanos;
 
     private int pending;
     private long firstPendingNanos;
@@ -82,7 +83,7 @@ public final class SensorAlerter {
 
     /** Returns the alert due now, or null. Call {@link #accepted} or {@link #refused} with the result. */
     public Alert poll(long nowNanos) {
-        if (pending == 0 || nowNanos - notBeforeNanos < 0) {
+        if (pending == 0 || (held && nowNanos - notBeforeNanos < 0)) {
             return null;
         }
         if (mailedBefore && nowNanos - lastMailNanos < minIntervalNanos) {
@@ -114,6 +115,7 @@ public final class SensorAlerter {
         lastMailNanos = nowNanos;
         lastMailMillis = nowMillis;
         pending = 0;
+        held = false;
     }
 
     /**
@@ -121,6 +123,7 @@ public final class SensorAlerter {
      * minimum interval, at least a second) summarises them too: nothing is forgotten silently.
      */
     public void refused(long nowNanos) {
+        held = true;
         notBeforeNanos = nowNanos + Math.max(minIntervalNanos, 1_000_000_000L);
     }
 
