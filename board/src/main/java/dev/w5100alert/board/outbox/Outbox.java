@@ -82,6 +82,7 @@ public final class Outbox implements AutoCloseable {
         final Alert alert;
         int attempts;
         long notBeforeNanos;
+        boolean released;
 
         Pending(Alert alert) {
             this.alert = alert;
@@ -178,7 +179,7 @@ public final class Outbox implements AutoCloseable {
     /** The oldest pending alert whose retry time has come, or null. */
     public Alert nextDue(long nowNanos) {
         for (Pending p : pending.values()) {
-            if (p.attempts == 0 || nowNanos - p.notBeforeNanos >= 0) {
+            if (p.attempts == 0 || p.released || nowNanos - p.notBeforeNanos >= 0) {
                 return p.alert;
             }
         }
@@ -189,7 +190,7 @@ public final class Outbox implements AutoCloseable {
     public long nanosUntilDue(long nowNanos) {
         long best = -1;
         for (Pending p : pending.values()) {
-            long wait = p.attempts == 0 ? 0 : Math.max(0, p.notBeforeNanos - nowNanos);
+            long wait = p.attempts == 0 || p.released ? 0 : Math.max(0, p.notBeforeNanos - nowNanos);
             best = best < 0 ? wait : Math.min(best, wait);
         }
         return best;
@@ -199,6 +200,17 @@ public final class Outbox implements AutoCloseable {
     public int attempts(long id) {
         Pending p = pending.get(id);
         return p == null ? 0 : p.attempts;
+    }
+
+    /**
+     * The send was interrupted by something other than the server (chip reset, shutdown): the alert
+     * is due again at once and the interruption does not count as an attempt.
+     */
+    public void release(long id) {
+        Pending p = pending.get(id);
+        if (p != null) {
+            p.released = true;
+        }
     }
 
     /** The server took the message. */
@@ -221,6 +233,7 @@ public final class Outbox implements AutoCloseable {
             return -1;
         }
         p.attempts++;
+        p.released = false;
         if (nowMillis - p.alert.createdMillis() > giveUpAfterMillis) {
             permanentFailure(id, "gave up after " + p.attempts + " attempts over "
                     + ((nowMillis - p.alert.createdMillis()) / 1000) + " s; last error: " + reason);
