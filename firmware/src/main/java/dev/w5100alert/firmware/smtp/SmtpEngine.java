@@ -1,0 +1,849 @@
+package dev.w5100alert.firmware.smtp;
+
+import dev.w5100alert.firmware.codec.Ascii;
+import dev.w5100alert.firmware.codec.Base64;
+import dev.w5100alert.firmware.codec.CommandWriter;
+import dev.w5100alert.firmware.codec.DataStuffer;
+import dev.w5100alert.firmware.codec.ReplyParser;
+import dev.w5100alert.firmware.mail.MailMessage;
+import dev.w5100alert.firmware.mail.MessageBuilder;
+import dev.w5100alert.firmware.net.TcpLink;
+import dev.w5100alert.hal.Clock;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The SMTP client: one state machine ({@link Stage}, one switch in {@code onReply}) stepped by the
+ * caller, over any {@link TcpLink}.
+ *
+ * <p>Use: fill a {@link MailMessage}, call {@link #start(MailMessage, long)}, then call
+ * {@link #doWork(long)} from the firmware loop until {@link #busy()} is false, and read {@link #result()}.
+ * {@link #send(MailMessage)} does the same loop for callers that may block, calling {@link Clock#idle()}
+ * when a step did nothing.
+ *
+ * <p>Guarantees:
+ * <ul>
+ * <li>Nothing is sent for a message that fails validation (CR/LF in header text or arguments, bad mailbox,
+ * message too large): {@link #start} throws {@link IllegalArgumentException} first.</li>
+ * <li>Every stage has a deadline from {@link SmtpTimeouts}, measured on the injected {@link Clock}; no
+ * thread, no sleep, no unbounded loop. Every send ends in exactly one {@link Outcome}.</li>
+ * <li>Replies are bounded by the {@link ReplyParser}; garbage, overlong or endless replies end in
+ * {@link FailureCause#PROTOCOL_ERROR}.</li>
+ * <li>All buffers are allocated here, in the constructor; {@code start}/{@code doWork} allocate nothing
+ * (the link may, when it opens a connection).</li>
+ * <li>The password and AUTH payloads never reach the transcript, the result or an exception.</li>
+ * </ul>
+ * Not thread-safe: one thread (the firmware loop) owns the engine.
+ */
+public final class SmtpEngine {
+
+    /** What the transcript shows instead of an AUTH payload. */
+    public static final String REDACTED = "<redacted>";
+
+    private static final long MS = 1_000_000L;
+
+    private final TcpLink link;
+    private final Clock clock;
+    private final SmtpConfig config;
+    private final SmtpTimeouts timeouts;
+    private final SmtpTranscript transcript;
+    private final ReplyParser parser;
+    private final CommandWriter command = new CommandWriter();
+    private final DataStuffer stuffer = new DataStuffer();
+    private final MessageBuilder builder;
+    private final SendResult result;
+
+    private final byte[] rx = new byte[512];
+    private int rxStart;
+    private int rxEnd;
+    private final byte[] chunk;
+    private byte[] out;           // what is being sent: command.buffer() or chunk
+    private int outPos;
+    private int outEnd;
+    private final byte[] authPlain;   // base64("\0user\0password")
+    private final byte[] authUser;    // base64(user)
+    private final byte[] authPassword; // base64(password)
+    private final byte[] note = new byte[64];
+
+    private Stage stage = Stage.IDLE;
+    private long deadline;
+    private MailMessage message;
+    private int messageLength;
+    private long messageNumber;
+    private long messageMillis;
+    private boolean dataTerminated;
+    private int nextRecipient;
+    private int repliedRecipients;
+    private int acceptedRecipients;
+    private boolean anyRecipientTransient;
+
+    // Capabilities from the last EHLO.
+    private boolean extended;
+    private boolean offersPlain;
+    private boolean offersLogin;
+    private boolean offersAuth;
+    private boolean offers8BitMime;
+    private boolean offersPipelining;
+    private boolean offersStartTls;
+    private boolean offersEnhancedCodes;
+    private boolean offersSize;
+    private long sizeLimit;
+
+    /**
+     * Builds the engine and every buffer it will use.
+     *
+     * @param link       the byte channel (W5100 socket or java.nio adapter)
+     * @param clock      time source for deadlines, Date headers and {@link Clock#idle()} in {@link #send}
+     * @param config     server, credentials, limits, timeouts
+     * @param transcript swaks-style transcript sink, or null for none
+     * @param bootNonce  random number drawn once per boot, for Message-IDs unique across reboots
+     */
+    public SmtpEngine(TcpLink link, Clock clock, SmtpConfig config, SmtpTranscript transcript, long bootNonce) {
+        this.link = link;
+        this.clock = clock;
+        this.config = config;
+        this.timeouts = config.timeouts();
+        this.transcript = transcript;
+        this.parser = new ReplyParser(512, config.maxReplyBytes(), config.maxReplyLines());
+        this.builder = new MessageBuilder(config.limits().maxMessageBytes(), bootNonce, config.messageIdDomain(),
+                config.zoneOffsetMinutes());
+        this.result = new SendResult(config.limits().maxRecipients());
+        this.chunk = new byte[config.sendChunkBytes()];
+        if (config.hasCredentials()) {
+            byte[] user = config.username().getBytes(StandardCharsets.UTF_8);
+            byte[] pass = config.password().getBytes(StandardCharsets.UTF_8);
+            byte[] plain = new byte[user.length + pass.length + 2];
+            System.arraycopy(user, 0, plain, 1, user.length);
+            System.arraycopy(pass, 0, plain, user.length + 2, pass.length);
+            authPlain = encode(plain);
+            authUser = encode(user);
+            authPassword = encode(pass);
+            java.util.Arrays.fill(plain, (byte) 0);
+            java.util.Arrays.fill(pass, (byte) 0);
+            if (authPlain.length + 13 > CommandWriter.MAX_COMMAND_LINE) {
+                throw new IllegalArgumentException("credentials too long for one AUTH PLAIN command");
+            }
+        } else {
+            authPlain = null;
+            authUser = null;
+            authPassword = null;
+        }
+    }
+
+    private static byte[] encode(byte[] b) {
+        byte[] out = new byte[Base64.encodedLength(b.length)];
+        Base64.encode(b, 0, b.length, out, 0);
+        return out;
+    }
+
+    /** The outcome of the current or last send (reused; see {@link SendResult}). */
+    public SendResult result() {
+        return result;
+    }
+
+    /** True while a send (or the QUIT/RSET that closes it) is in progress. */
+    public boolean busy() {
+        return stage != Stage.IDLE && stage != Stage.SESSION_IDLE;
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    /** Whether a greeted session is open between sends (only with {@link SmtpConfig#keepSessionOpen()}). */
+    public boolean sessionOpen() {
+        return stage == Stage.SESSION_IDLE;
+    }
+
+    /** Capabilities of the last EHLO reply (false before any, or after a HELO fallback). */
+    public boolean offers8BitMime() {
+        return offers8BitMime;
+    }
+
+    public boolean offersPipelining() {
+        return offersPipelining;
+    }
+
+    public boolean offersStartTls() {
+        return offersStartTls;
+    }
+
+    public boolean offersEnhancedStatusCodes() {
+        return offersEnhancedCodes;
+    }
+
+    public boolean offersAuthPlain() {
+        return offersPlain;
+    }
+
+    public boolean offersAuthLogin() {
+        return offersLogin;
+    }
+
+    /** SIZE advertised by the server: -1 when not offered, 0 when offered without a limit. */
+    public long sizeLimit() {
+        return offersSize ? sizeLimit : -1;
+    }
+
+    /** The rendered message of the current/last send (for tests and diagnostics). */
+    public byte[] renderedMessage() {
+        return builder.buffer();
+    }
+
+    public int renderedLength() {
+        return messageLength;
+    }
+
+    /**
+     * Starts sending {@code m}. Validates and renders it first: a bad message throws
+     * {@link IllegalArgumentException} and nothing is sent. The message must stay unchanged until the send
+     * ends. Reuses an open session, otherwise connects.
+     *
+     * @throws IllegalStateException while a previous send is still busy
+     */
+    public void start(MailMessage m, long now) {
+        if (busy()) {
+            throw new IllegalStateException("SMTP engine is busy (" + stage + ")");
+        }
+        messageNumber++;
+        messageMillis = clock.epochMillis();
+        // Dry run without 8bit: the largest form this message can take, so size problems show up now.
+        messageLength = builder.render(m, false, messageMillis, messageNumber);
+        message = m;
+        result.reset(m.recipientCount());
+        if (stage == Stage.SESSION_IDLE) {
+            pollSessionIdle(now);
+        }
+        if (stage == Stage.SESSION_IDLE) {
+            beginTransaction(now);
+        } else {
+            stage = Stage.CONNECTING;
+            deadline = now + timeouts.connect() * MS;
+            event("connecting");
+            parser.reset();
+            rxStart = 0;
+            rxEnd = 0;
+            outPos = 0;
+            outEnd = 0;
+            link.connect(config.serverIpv4(), config.serverPort());
+        }
+    }
+
+    /**
+     * Blocking convenience: {@link #start} and step until the send (and its QUIT or RSET) is over, calling
+     * {@link Clock#idle()} whenever a step made no progress. Bounded by the stage deadlines.
+     */
+    public SendResult send(MailMessage m) {
+        start(m, clock.nanoTime());
+        runUntilIdle();
+        return result;
+    }
+
+    /** Ends an open session with QUIT (bounded by the QUIT timeout), blocking like {@link #send}. */
+    public void close() {
+        closeSession(clock.nanoTime());
+        runUntilIdle();
+    }
+
+    /** Non-blocking: starts QUIT on an open session; step {@link #doWork} until not {@link #busy()}. */
+    public void closeSession(long now) {
+        if (stage == Stage.SESSION_IDLE) {
+            sendQuit(now);
+        } else if (!busy()) {
+            link.close();
+            stage = Stage.IDLE;
+        }
+    }
+
+    private void runUntilIdle() {
+        while (busy()) {
+            if (doWork(clock.nanoTime()) == 0) {
+                clock.idle();
+            }
+        }
+    }
+
+    /**
+     * One step: advance the connection, send what the link accepts, decode what arrived, act on a complete
+     * reply, check the stage deadline. Never blocks.
+     *
+     * @return the amount of work done (0 = nothing happened; the caller may idle)
+     */
+    public int doWork(long now) {
+        switch (stage) {
+            case IDLE:
+                return 0;
+            case SESSION_IDLE:
+                return pollSessionIdle(now);
+            case CONNECTING:
+                return pollConnect(now);
+            default:
+                break;
+        }
+        int work = 0;
+        int sent = flush();
+        if (sent < 0) {
+            connectionLost();
+            return 1;
+        }
+        if (sent > 0) {
+            work++;
+            if (stage == Stage.MESSAGE) {
+                deadline = now + timeouts.dataBlock() * MS; // progress restarts the data-block timer
+            }
+        }
+        if (stage == Stage.MESSAGE && outPos == outEnd) {
+            fillMessageChunk(now);
+            work++;
+        }
+        int got = receive(now);
+        if (got < 0) {
+            connectionLost();
+            return work + 1;
+        }
+        work += got;
+        if (busy() && now - deadline >= 0) {
+            timeout();
+            return work + 1;
+        }
+        return work;
+    }
+
+    private int pollConnect(long now) {
+        TcpLink.State s = link.poll();
+        if (s == TcpLink.State.CONNECTED) {
+            event("connected");
+            expect(Stage.GREETING, now, timeouts.greeting());
+            return 1;
+        }
+        if (s == TcpLink.State.CONNECTING) {
+            if (now - deadline >= 0) {
+                event("connect timed out");
+                fail(Outcome.TRANSIENT_FAILURE, FailureCause.TIMEOUT);
+                result.linkFailure(TcpLink.Failure.TIMEOUT);
+                closeLink();
+                return 1;
+            }
+            return 0;
+        }
+        event("connect failed");
+        fail(Outcome.TRANSIENT_FAILURE, FailureCause.CONNECT_FAILED);
+        result.linkFailure(link.failure());
+        closeLink();
+        return 1;
+    }
+
+    /** Between sends: notice a server that hung up or sent 421 while we were idle. */
+    private int pollSessionIdle(long now) {
+        int n = rxEnd < rx.length ? link.read(rx, rxEnd, rx.length - rxEnd) : 0;
+        if (n < 0) {
+            event("session closed by the server");
+            closeLink();
+            return 1;
+        }
+        rxEnd += n;
+        if (rxEnd > rxStart) {
+            // Anything unsolicited (normally 421 before the server's idle timeout) ends the session.
+            rxStart += parser.feed(rx, rxStart, rxEnd - rxStart);
+            if (parser.status() == ReplyParser.Status.COMPLETE) {
+                transcribeReply();
+            }
+            event("unsolicited reply; closing the session");
+            closeLink();
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Hands the link what it takes of the pending output. */
+    private int flush() {
+        if (outPos == outEnd) {
+            return 0;
+        }
+        int n = link.write(out, outPos, outEnd - outPos);
+        if (n > 0) {
+            outPos += n;
+        }
+        return n;
+    }
+
+    /** Reads and decodes; acts on complete replies. Returns work done, or -1 when the link is gone. */
+    private int receive(long now) {
+        if (rxStart == rxEnd) {
+            rxStart = 0;
+            rxEnd = 0;
+        }
+        int work = 0;
+        if (rxEnd < rx.length) {
+            int n = link.read(rx, rxEnd, rx.length - rxEnd);
+            if (n < 0) {
+                return -1;
+            }
+            rxEnd += n;
+            work += n > 0 ? 1 : 0;
+        }
+        // Bounded: each pass either consumes input or ends in a state change.
+        while (rxStart < rxEnd && busy() && stage != Stage.CONNECTING) {
+            rxStart += parser.feed(rx, rxStart, rxEnd - rxStart);
+            if (parser.status() == ReplyParser.Status.COMPLETE) {
+                transcribeReply();
+                onReply(now);
+                parser.reset();
+                work++;
+            } else if (parser.status() == ReplyParser.Status.ERROR) {
+                transcribePartial();
+                protocolError();
+                work++;
+            }
+        }
+        if (rxStart == rxEnd) {
+            rxStart = 0;
+            rxEnd = 0;
+        }
+        return work;
+    }
+
+    /** The conversation: each stage accepts the replies it expects and prepares the next command. */
+    private void onReply(long now) {
+        int code = parser.code();
+        if (code == 421 && stage != Stage.QUIT) {
+            // 421 may come at any time: the server is closing the channel. Transient, no QUIT.
+            failOnReply(Outcome.TRANSIENT_FAILURE, FailureCause.REPLY);
+            closeLink();
+            return;
+        }
+        boolean handled = true;
+        switch (stage) {
+            case GREETING:
+                if (code == 220) {
+                    sendEhlo(now);
+                } else {
+                    handled = false;
+                }
+                break;
+            case EHLO:
+                if (code == 250) {
+                    readCapabilities();
+                    afterHello(now);
+                } else if (code == 500 || code == 502) {
+                    // EHLO not recognised: an old server; RFC 5321 section 3.2 says fall back to HELO.
+                    sendHelo(now);
+                } else {
+                    handled = false;
+                }
+                break;
+            case HELO:
+                if (code == 250) {
+                    afterHello(now);
+                } else {
+                    handled = false;
+                }
+                break;
+            case AUTH_LOGIN:
+                if (code == 334) {
+                    sendSecret(authUser, Stage.AUTH_LOGIN_USER, now);
+                } else {
+                    handled = false;
+                }
+                break;
+            case AUTH_LOGIN_USER:
+                if (code == 334) {
+                    sendSecret(authPassword, Stage.AUTH_LOGIN_PASSWORD, now);
+                } else {
+                    handled = false;
+                }
+                break;
+            case AUTH_PLAIN:
+            case AUTH_LOGIN_PASSWORD:
+                if (code == 235) {
+                    beginTransaction(now);
+                } else {
+                    handled = false;
+                }
+                break;
+            case MAIL:
+                if (code == 250) {
+                    sendRcpt(now);
+                } else {
+                    handled = false;
+                }
+                break;
+            case RCPT:
+                handled = onRcptReply(code, now);
+                break;
+            case DATA:
+                if (code == 354) {
+                    beginMessage(now);
+                } else {
+                    handled = false;
+                }
+                break;
+            case DATA_END:
+                if (code == 250) {
+                    result.set(Outcome.DELIVERED, Stage.DATA_END, FailureCause.NONE);
+                    keepReply();
+                    endTransaction(now);
+                } else {
+                    handled = false;
+                }
+                break;
+            case RSET:
+                if (code == 250) {
+                    stage = Stage.SESSION_IDLE;
+                } else {
+                    sendQuit(now);
+                }
+                break;
+            case QUIT:
+                closeLink(); // 221 or not, we are done
+                break;
+            default:
+                handled = false; // e.g. a reply while the message is still being sent
+                break;
+        }
+        if (!handled) {
+            unexpectedReply(code, now);
+        }
+    }
+
+    /** The one rule for replies a stage did not expect: classify by code class, then end politely. */
+    private void unexpectedReply(int code, long now) {
+        boolean auth = stage == Stage.AUTH_PLAIN || stage == Stage.AUTH_LOGIN || stage == Stage.AUTH_LOGIN_USER
+                || stage == Stage.AUTH_LOGIN_PASSWORD;
+        if (code >= 500) {
+            failOnReply(auth ? Outcome.AUTH_FAILURE : Outcome.PERMANENT_FAILURE, FailureCause.REPLY);
+        } else if (code >= 400) {
+            failOnReply(Outcome.TRANSIENT_FAILURE, FailureCause.REPLY);
+        } else {
+            failOnReply(Outcome.TRANSIENT_FAILURE, FailureCause.PROTOCOL_ERROR);
+        }
+        if (stage == Stage.MESSAGE) {
+            // The server spoke in the middle of our data: the stream is out of step, so no more commands.
+            closeLink();
+        } else if (auth && code == 334) {
+            // Out of step inside an AUTH exchange: a command now would be read as credentials.
+            closeLink();
+        } else {
+            endTransaction(now);
+        }
+    }
+
+    private boolean onRcptReply(int code, long now) {
+        int i = repliedRecipients++;
+        result.recipientCode(i, code);
+        if (code == 250 || code == 251) {
+            acceptedRecipients++;
+        } else if (code >= 400 && code < 500) {
+            anyRecipientTransient = true;
+        } else if (code < 400) {
+            return false; // 2xx/3xx other than 250/251 makes no sense here
+        }
+        if (nextRecipient < message.recipientCount()) {
+            sendRcpt(now);
+        } else if (acceptedRecipients > 0) {
+            sendCommand(Stage.DATA, "DATA", now, timeouts.dataStart());
+        } else {
+            failOnReply(anyRecipientTransient ? Outcome.TRANSIENT_FAILURE : Outcome.PERMANENT_FAILURE,
+                    FailureCause.NO_RECIPIENT_ACCEPTED);
+            endTransaction(now);
+        }
+        return true;
+    }
+
+    private void readCapabilities() {
+        extended = true;
+        offersPlain = false;
+        offersLogin = false;
+        offersAuth = false;
+        offers8BitMime = false;
+        offersPipelining = false;
+        offersStartTls = false;
+        offersEnhancedCodes = false;
+        offersSize = false;
+        sizeLimit = 0;
+        byte[] b = parser.buffer();
+        for (int i = 1; i < parser.lineCount(); i++) { // line 0 is the greeting text
+            int p = parser.textStart(i);
+            int end = p + parser.textLength(i);
+            int kw = p;
+            while (p < end && b[p] != ' ' && b[p] != '=') {
+                p++;
+            }
+            int kwLen = p - kw;
+            if (Ascii.equalsIgnoreCase(b, kw, kwLen, "AUTH")) {
+                offersAuth = true;
+                while (p < end) {
+                    while (p < end && (b[p] == ' ' || b[p] == '=')) {
+                        p++;
+                    }
+                    int m = p;
+                    while (p < end && b[p] != ' ') {
+                        p++;
+                    }
+                    offersPlain |= Ascii.equalsIgnoreCase(b, m, p - m, "PLAIN");
+                    offersLogin |= Ascii.equalsIgnoreCase(b, m, p - m, "LOGIN");
+                }
+            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "SIZE")) {
+                offersSize = true;
+                long v = 0;
+                p++;
+                while (p < end && b[p] >= '0' && b[p] <= '9' && v < Long.MAX_VALUE / 10) {
+                    v = v * 10 + b[p++] - '0';
+                }
+                sizeLimit = v;
+            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "8BITMIME")) {
+                offers8BitMime = true;
+            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "PIPELINING")) {
+                offersPipelining = true;
+            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "STARTTLS")) {
+                offersStartTls = true;
+            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "ENHANCEDSTATUSCODES")) {
+                offersEnhancedCodes = true;
+            }
+        }
+    }
+
+    private void afterHello(long now) {
+        if (authPlain != null) {
+            boolean plain = offersPlain && config.authMechanism() != AuthMechanism.LOGIN;
+            boolean login = offersLogin && config.authMechanism() != AuthMechanism.PLAIN;
+            if (!plain && !login) {
+                fail(Outcome.AUTH_FAILURE, FailureCause.AUTH_NOT_OFFERED);
+                sendQuit(now);
+            } else if (!config.allowPlaintextAuth()) {
+                // No TLS here: sending the password would expose it. Only an explicit opt-in allows it.
+                fail(Outcome.AUTH_FAILURE, FailureCause.PLAINTEXT_AUTH_FORBIDDEN);
+                sendQuit(now);
+            } else if (plain) {
+                command.begin().append("AUTH PLAIN ").append(authPlain, 0, authPlain.length);
+                sendPrepared(Stage.AUTH_PLAIN, now, timeouts.auth(), 11);
+            } else {
+                sendCommand(Stage.AUTH_LOGIN, "AUTH LOGIN", now, timeouts.auth());
+            }
+        } else {
+            beginTransaction(now);
+        }
+    }
+
+    private void beginTransaction(long now) {
+        if (!message.body().isAscii() && offers8BitMime) {
+            // Same Date and Message-ID as the dry run; 8bit is never longer than quoted-printable.
+            messageLength = builder.render(message, true, messageMillis, messageNumber);
+        }
+        if (offersSize && sizeLimit > 0 && messageLength > sizeLimit) {
+            fail(Outcome.PERMANENT_FAILURE, FailureCause.MESSAGE_TOO_LARGE);
+            endTransaction(now);
+            return;
+        }
+        nextRecipient = 0;
+        repliedRecipients = 0;
+        acceptedRecipients = 0;
+        anyRecipientTransient = false;
+        command.begin().append("MAIL FROM:<").append(message.from()).append(">");
+        if (offersSize) {
+            command.append(" SIZE=").append(messageLength);
+        }
+        if (builder.bodyEncoding() == MessageBuilder.BodyEncoding.EIGHT_BIT) {
+            command.append(" BODY=8BITMIME");
+        }
+        sendPrepared(Stage.MAIL, now, timeouts.mail(), -1);
+    }
+
+    private void sendRcpt(long now) {
+        command.begin().append("RCPT TO:<").append(message.recipient(nextRecipient++)).append(">");
+        sendPrepared(Stage.RCPT, now, timeouts.rcpt(), -1);
+    }
+
+    private void beginMessage(long now) {
+        stage = Stage.MESSAGE;
+        stuffer.reset();
+        dataTerminated = false;
+        deadline = now + timeouts.dataBlock() * MS;
+        int p = Ascii.putAscii(note, 0, "<message: ");
+        p = Ascii.putLong(note, p, messageLength);
+        p = Ascii.putAscii(note, p, " bytes before dot-stuffing>");
+        line(true, note, 0, p);
+        fillMessageChunk(now);
+    }
+
+    private void fillMessageChunk(long now) {
+        if (dataTerminated) {
+            return;
+        }
+        int end = stuffer.stuff(builder.buffer(), 0, messageLength, chunk, 0, chunk.length);
+        if (stuffer.consumed() == messageLength && end + stuffer.finishLength() <= chunk.length) {
+            end = stuffer.finish(chunk, end);
+            dataTerminated = true;
+            line(true, chunk, end - 3, 1);
+        }
+        out = chunk;
+        outPos = 0;
+        outEnd = end;
+        if (dataTerminated) {
+            // The end-of-data timer covers the last chunk's flight as well: 10 minutes dwarfs it.
+            stage = Stage.DATA_END;
+            deadline = now + timeouts.dataEnd() * MS;
+        }
+    }
+
+    private void sendEhlo(long now) {
+        command.begin().append("EHLO ").append(config.heloName());
+        sendPrepared(Stage.EHLO, now, timeouts.hello(), -1);
+    }
+
+    private void sendHelo(long now) {
+        extended = false;
+        offersPlain = false;
+        offersLogin = false;
+        offersAuth = false;
+        offers8BitMime = false;
+        offersPipelining = false;
+        offersStartTls = false;
+        offersEnhancedCodes = false;
+        offersSize = false;
+        command.begin().append("HELO ").append(config.heloName());
+        sendPrepared(Stage.HELO, now, timeouts.hello(), -1);
+    }
+
+    private void sendSecret(byte[] payload, Stage next, long now) {
+        command.begin().append(payload, 0, payload.length);
+        sendPrepared(next, now, timeouts.auth(), 0);
+    }
+
+    private void sendQuit(long now) {
+        sendCommand(Stage.QUIT, "QUIT", now, timeouts.quit());
+    }
+
+    /** After a transaction ended (delivered or failed): RSET to keep the session, or QUIT. */
+    private void endTransaction(long now) {
+        if (!config.keepSessionOpen()) {
+            sendQuit(now);
+        } else if (result.outcome() == Outcome.DELIVERED) {
+            stage = Stage.SESSION_IDLE;
+        } else if (stage == Stage.GREETING || stage == Stage.EHLO || stage == Stage.HELO
+                || result.outcome() == Outcome.AUTH_FAILURE) {
+            sendQuit(now); // no usable session to keep
+        } else {
+            sendCommand(Stage.RSET, "RSET", now, timeouts.rset());
+        }
+    }
+
+    private void sendCommand(Stage next, String verb, long now, long timeoutMs) {
+        command.begin().append(verb);
+        sendPrepared(next, now, timeoutMs, -1);
+    }
+
+    /**
+     * Queues the command line built in {@link #command} and waits in {@code next}.
+     *
+     * @param redactFrom -1 to show the whole line in the transcript, else the offset from which it is
+     *                   replaced by {@link #REDACTED}
+     */
+    private void sendPrepared(Stage next, long now, long timeoutMs, int redactFrom) {
+        int len = command.length();
+        if (redactFrom < 0) {
+            line(true, command.buffer(), 0, len);
+        } else {
+            int p = 0;
+            System.arraycopy(command.buffer(), 0, note, 0, redactFrom);
+            p = Ascii.putAscii(note, redactFrom, REDACTED);
+            line(true, note, 0, p);
+        }
+        command.end();
+        out = command.buffer();
+        outPos = 0;
+        outEnd = command.length();
+        expect(next, now, timeoutMs);
+    }
+
+    private void expect(Stage next, long now, long timeoutMs) {
+        stage = next;
+        deadline = now + timeoutMs * MS;
+    }
+
+    private void timeout() {
+        event("timed out");
+        if (stage == Stage.QUIT || stage == Stage.RSET) {
+            closeLink(); // the outcome is already decided; just stop waiting
+            return;
+        }
+        fail(Outcome.TRANSIENT_FAILURE, FailureCause.TIMEOUT);
+        closeLink();
+    }
+
+    private void connectionLost() {
+        event("connection lost");
+        if (stage != Stage.QUIT && stage != Stage.RSET) {
+            fail(Outcome.TRANSIENT_FAILURE, FailureCause.CONNECTION_LOST);
+            result.linkFailure(link.failure());
+        }
+        closeLink();
+    }
+
+    private void protocolError() {
+        event("malformed or oversized reply");
+        if (stage != Stage.QUIT && stage != Stage.RSET) {
+            fail(Outcome.TRANSIENT_FAILURE, FailureCause.PROTOCOL_ERROR);
+        }
+        closeLink(); // cannot find the next reply boundary in a stream we could not parse
+    }
+
+    /** Records a failure unless the send's outcome is already decided (e.g. delivered before QUIT). */
+    private void fail(Outcome o, FailureCause c) {
+        if (result.outcome() == Outcome.PENDING) {
+            result.set(o, stage, c);
+        }
+    }
+
+    private void failOnReply(Outcome o, FailureCause c) {
+        if (result.outcome() == Outcome.PENDING) {
+            result.set(o, stage, c);
+            keepReply();
+        }
+    }
+
+    private void keepReply() {
+        result.reply(parser.code(), parser.enhancedClass(), parser.enhancedSubject(), parser.enhancedDetail());
+        for (int i = 0; i < parser.lineCount(); i++) {
+            result.appendText(parser.buffer(), parser.textStart(i), parser.textLength(i));
+        }
+    }
+
+    private void closeLink() {
+        link.close();
+        stage = Stage.IDLE;
+        outPos = 0;
+        outEnd = 0;
+        rxStart = 0;
+        rxEnd = 0;
+        parser.reset();
+        extended = false;
+    }
+
+    private void transcribeReply() {
+        for (int i = 0; i < parser.lineCount(); i++) {
+            line(false, parser.buffer(), parser.lineStart(i), parser.lineLength(i));
+        }
+    }
+
+    private void transcribePartial() {
+        if (parser.lineCount() > 0) {
+            transcribeReply();
+        }
+        int n = Math.min(parser.partialLength(), 120);
+        if (n > 0) {
+            line(false, parser.buffer(), parser.partialStart(), n);
+        }
+    }
+
+    private void line(boolean fromClient, byte[] b, int off, int len) {
+        if (transcript != null) {
+            transcript.line(fromClient, b, off, len);
+        }
+    }
+
+    private void event(String text) {
+        if (transcript != null) {
+            transcript.event(text);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.w5100alert.firmware.mail;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MessageBuilderTest {
+
+    private static final long WHEN = 1_795_380_581_000L;
+    private final MessageBuilder builder = new MessageBuilder(64 * 1024, 0x0123456789ABCDEFL, null, 0);
+    private final MailMessage m = new MailMessage(MessageLimits.DEFAULT);
+
+    MessageBuilderTest() {
+        m.from("alert@box.example.org").addRecipient("ops@example.org").addRecipient("b@example.net");
+    }
+
+    private String render(boolean eightBit) {
+        int n = builder.render(m, eightBit, WHEN, 7);
+        return new String(builder.buffer(), 0, n, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writesTheHeadersInOrderWithCrlfLineEnds() {
+        m.subject().append("Door open");
+        m.body().append("line one\nline two");
+        assertEquals("Date: Sun, 22 Nov 2026 20:49:41 +0000\r\n"
+                + "From: alert@box.example.org\r\n"
+                + "To: ops@example.org,\r\n b@example.net\r\n"
+                + "Subject: Door open\r\n"
+                + "Message-ID: <1795380581000.7.0123456789abcdef@box.example.org>\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\n"
+                + "Content-Transfer-Encoding: 7bit\r\n"
+                + "\r\n"
+                + "line one\r\nline two\r\n", render(false));
+        assertEquals(MessageBuilder.BodyEncoding.SEVEN_BIT, builder.bodyEncoding());
+    }
+
+    @Test
+    void encodesANonAsciiSubjectAsEncodedWordsThatNeverSplitACharacter() {
+        String subject = "Temperatur über 8 °C im Kühlraum – Tür prüfen ✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓";
+        m.subject().append(subject);
+        String out = render(false);
+        String header = out.substring(out.indexOf("Subject: ") + 9, out.indexOf("\r\nMessage-ID"));
+        StringBuilder decoded = new StringBuilder();
+        for (String line : header.split("\r\n ")) {
+            assertTrue(line.length() <= 75, line);
+            assertTrue(line.startsWith("=?UTF-8?B?") && line.endsWith("?="), line);
+            byte[] raw = java.util.Base64.getDecoder().decode(line.substring(10, line.length() - 2));
+            // each word decodes to whole characters on its own
+            String part = new String(raw, StandardCharsets.UTF_8);
+            assertFalse(part.contains("\uFFFD"), part);
+            decoded.append(part);
+        }
+        assertEquals(subject, decoded.toString());
+    }
+
+    @Test
+    void uses8bitOnlyWhenAllowedAndQuotedPrintableOtherwise() {
+        m.body().append("Tür = offen \nnext");
+        String eight = render(true);
+        assertEquals(MessageBuilder.BodyEncoding.EIGHT_BIT, builder.bodyEncoding());
+        assertTrue(eight.endsWith("Content-Transfer-Encoding: 8bit\r\n\r\nTür = offen \r\nnext\r\n"), eight);
+        String qp = render(false);
+        assertEquals(MessageBuilder.BodyEncoding.QUOTED_PRINTABLE, builder.bodyEncoding());
+        assertTrue(qp.endsWith("quoted-printable\r\n\r\nT=C3=BCr =3D offen=20\r\nnext\r\n"), qp);
+    }
+
+    static LongStream seeds() {
+        return LongStream.range(0, 20).map(i -> 5 + i * 65537);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void quotedPrintableRoundTripsAndKeepsLinesShort(long seed) throws Exception {
+        Random r = new Random(seed);
+        StringBuilder text = new StringBuilder();
+        String alphabet = "ab =.\t\nüé€\r";
+        for (int i = r.nextInt(3000); i > 0; i--) {
+            text.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        m.body().append(text);
+        String out = render(false);
+        String body = out.substring(out.indexOf("\r\n\r\n") + 4);
+        for (String line : body.split("\r\n")) {
+            assertTrue(line.length() <= 76, "seed " + seed + ": " + line);
+            assertFalse(line.endsWith(" ") || line.endsWith("\t"), "seed " + seed);
+        }
+        byte[] decoded = jakarta.mail.internet.MimeUtility.decode(
+                new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.US_ASCII)), "quoted-printable")
+                .readAllBytes();
+        String expected = text.toString().replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
+        if (!expected.isEmpty() && !expected.endsWith("\r\n")) {
+            expected += "\r\n";
+        }
+        assertEquals(expected, new String(decoded, StandardCharsets.UTF_8), "seed " + seed);
+    }
+
+    @Test
+    void wrapsTheBase64AttachmentAt76Characters() {
+        m.body().append("see attachment");
+        byte[] data = new byte[1000];
+        new Random(3).nextBytes(data);
+        m.attach("data.bin", "application/octet-stream").append(data, 0, data.length);
+        String out = render(false);
+        String boundary = "=_w5100alert_0123456789abcdef_0000000000000007";
+        assertTrue(out.contains("Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n"), out);
+        int start = out.indexOf("filename=\"data.bin\"\r\n\r\n") + 23;
+        int end = out.indexOf("--" + boundary + "--");
+        String b64 = out.substring(start, end);
+        StringBuilder joined = new StringBuilder();
+        String[] lines = b64.split("\r\n");
+        for (int i = 0; i < lines.length; i++) {
+            assertTrue(lines[i].length() == 76 || i == lines.length - 1, "line " + i + ": " + lines[i].length());
+            joined.append(lines[i]);
+        }
+        assertArrayEquals(data, java.util.Base64.getDecoder().decode(joined.toString()));
+        assertTrue(out.endsWith("--" + boundary + "--\r\n"));
+    }
+
+    @Test
+    void refusesCrLfInHeaderTextAndAnOversizedMessage() {
+        m.subject().append("a\nBcc: x@y");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> render(false)).getMessage().contains("CR or LF"));
+        m.subject().clear();
+        m.attach("evil\r\n.csv", "text/csv");
+        assertThrows(IllegalArgumentException.class, () -> render(false));
+        m.clearAttachment();
+        MessageBuilder tiny = new MessageBuilder(1024, 1, null, 0);
+        m.body().append("x".repeat(2000));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> tiny.render(m, false, WHEN, 1)).getMessage()
+                .contains("does not fit"));
+    }
+
+    @Test
+    void keepsContentIntactWhenTextDoesNotFit() {
+        ByteText t = new ByteText(8);
+        t.append("abc");
+        assertThrows(IllegalArgumentException.class, () -> t.append("defghi"));
+        assertEquals("abc", t.toString());
+        assertThrows(IllegalArgumentException.class, () -> t.append(123456789L));
+        assertEquals("abc", t.toString());
+    }
+}

@@ -1,0 +1,21 @@
+package dev.w5100alert.hal;
+
+/** How a TCP connect attempt stands or ended. Every value except {@link #IN_PROGRESS} is final. */
+public enum ConnectOutcome {
+    /** Still resolving the address or waiting for SYN/ACK. */
+    IN_PROGRESS,
+    /** ESTABLISHED: send and receive may be used. */
+    CONNECTED,
+    /** ARP got no answer: the host (same subnet) or the gateway (other subnets) is unreachable. */
+    UNREACHABLE,
+    /** The peer answered with RST: nothing listens on that port. */
+    REFUSED,
+    /** The chip gave up retransmitting SYN, or the caller's deadline passed. */
+    TIMED_OUT,
+    /** The chip stopped accepting commands (Sn_CR never cleared). */
+    CHIP_ERROR;
+
+    public boolean isFinal() {
+        return this != IN_PROGRESS;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.w5100alert.hal;
+
+import static dev.w5100alert.hal.W5100Registers.*;
+
+/**
+ * A UDP socket on one W5100 socket.
+ *
+ * <p>{@link #sendTo} sends one datagram and waits (bounded) for SEND_OK, so the next datagram always
+ * finds an empty TX buffer; it never issues a zero-length SEND (datasheet errata: that can lock the
+ * chip). {@link #receive} never waits; it parses the chip's 8-byte header (source IP, source port,
+ * length) into {@link #sourceIp()}, {@link #sourcePort()} and {@link #datagramLength()}.
+ * Neither allocates. Not thread-safe.
+ */
+public final class UdpSocket extends W5100Socket {
+
+    /** {@link #receive} result: no datagram waiting. */
+    public static final int NONE = -1;
+
+    /** Destination currently in Sn_DIPR/Sn_DPORT, so repeated sends skip rewriting it. */
+    private int destIp;
+    private int destPort = -1;
+    private int sourceIp;
+    private int sourcePort;
+    private int datagramLength;
+    private final byte[] header = new byte[UDP_HEADER_BYTES];
+
+    UdpSocket(W5100Driver driver, int slot, MemorySplit memory) {
+        super(driver, slot, memory);
+    }
+
+    @Override
+    void attach(int port) {
+        super.attach(port);
+        loadPointers();
+    }
+
+    /**
+     * Sends one datagram of {@code len} (1..TX buffer size) bytes to {@code ip:port} and waits for
+     * SEND_OK; an ARP that gets no answer ends it with {@link SocketFailure#UNREACHABLE} (the socket
+     * stays open). Bounded by the chip's ARP give-up time plus a margin.
+     *
+     * @return {@code len}, or {@link #FAILED} with {@link #failure()} saying why
+     */
+    public int sendTo(int ip, int port, byte[] src, int off, int len) {
+        checkRange(src, off, len);
+        if (len == 0) {
+            throw new IllegalArgumentException("zero-length UDP datagrams are not sent (W5100 errata: can lock the chip)");
+        }
+        if (len > txSize) {
+            throw new IllegalArgumentException("datagram of " + len + " bytes exceeds the socket's TX buffer of " + txSize);
+        }
+        if (port < 1 || port > 0xFFFF) {
+            throw new IllegalArgumentException("bad destination port " + port);
+        }
+        if (!open) {
+            if (failure != SocketFailure.NONE) {
+                return FAILED;
+            }
+            throw new IllegalStateException("socket is closed");
+        }
+        failure = SocketFailure.NONE;
+        if (ip != destIp) {
+            for (int k = 0; k < 4; k++) {
+                batch.write(regDipr + k, ip >>> (24 - 8 * k));
+            }
+            destIp = ip;
+        }
+        if (port != destPort) {
+            batch.write16(regDport, port);
+            destPort = port;
+        }
+        if (!writeAndSend(src, off, len)) {
+            terminate(SocketFailure.CHIP_ERROR);
+            return FAILED;
+        }
+        long deadline = clock.nanoTime() + driver.config().arpGiveUpNanos() + W5100Driver.COMMAND_TIMEOUT_NANOS * 4;
+        for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
+            int i = batch.read(regIr);
+            batch.run();
+            int ir = batch.value(i);
+            if ((ir & IR_SEND_OK) != 0) {
+                batch.write(regIr, IR_SEND_OK);
+                batch.run();
+                return len;
+            }
+            if ((ir & IR_TIMEOUT) != 0) {
+                batch.write(regIr, IR_TIMEOUT);
+                batch.run();
+                // The chip keeps the datagram's bytes "sent": TX_WR stays where we put it.
+                destPort = -1; // make the next send rewrite the destination (and retry ARP)
+                destIp = 0;
+                failure = SocketFailure.UNREACHABLE;
+                return FAILED;
+            }
+            if (clock.nanoTime() - deadline >= 0) {
+                break;
+            }
+            clock.idle();
+        }
+        // Errata: a SEND racing an incoming packet may never get SEND_OK. The socket state is unknown,
+        // so give it up rather than risk a stuck TX buffer.
+        terminate(SocketFailure.TIMED_OUT);
+        return FAILED;
+    }
+
+    /**
+     * Takes the next waiting datagram: copies up to {@code len} bytes of its data (the rest of a
+     * longer datagram is dropped; {@link #datagramLength()} tells its full size) and frees it.
+     *
+     * @return bytes copied, {@link #NONE} when nothing is waiting, or {@link #FAILED}
+     */
+    public int receive(byte[] dst, int off, int len) {
+        checkRange(dst, off, len);
+        if (!open) {
+            if (failure != SocketFailure.NONE) {
+                return FAILED;
+            }
+            throw new IllegalStateException("socket is closed");
+        }
+        int rsrIndex = queueCounterReads(regRxRsr);
+        batch.run();
+        int rsr = stableCounter(rsrIndex, regRxRsr);
+        if (rsr < UDP_HEADER_BYTES) {
+            return NONE;
+        }
+        readAndRelease(0, header, 0, UDP_HEADER_BYTES, -1);
+        sourceIp = (header[0] & 0xFF) << 24 | (header[1] & 0xFF) << 16 | (header[2] & 0xFF) << 8 | (header[3] & 0xFF);
+        sourcePort = (header[4] & 0xFF) << 8 | (header[5] & 0xFF);
+        int length = (header[6] & 0xFF) << 8 | (header[7] & 0xFF);
+        if (length > rsr - UDP_HEADER_BYTES) {
+            // A header that claims more than was received means we lost sync with the ring buffer:
+            // drop everything the chip holds rather than hand out garbage.
+            length = rsr - UDP_HEADER_BYTES;
+        }
+        datagramLength = length;
+        int n = Math.min(length, len);
+        if (!readAndRelease(UDP_HEADER_BYTES, dst, off, n, UDP_HEADER_BYTES + length)) {
+            terminate(SocketFailure.CHIP_ERROR);
+            return FAILED;
+        }
+        return n;
+    }
+
+    /** Source IPv4 address of the datagram last returned by {@link #receive}. */
+    public int sourceIp() {
+        return sourceIp;
+    }
+
+    /** Source port of the datagram last returned by {@link #receive}. */
+    public int sourcePort() {
+        return sourcePort;
+    }
+
+    /** Full data length of the datagram last returned by {@link #receive} (may exceed what was copied). */
+    public int datagramLength() {
+        return datagramLength;
+    }
+
+    /** CLOSE; the slot is free afterwards. Safe to call twice. */
+    public void close() {
+        terminate(SocketFailure.NONE);
+    }
+}

@@ -1,0 +1,349 @@
+package dev.w5100alert.hal;
+
+import static dev.w5100alert.hal.W5100Registers.*;
+
+/**
+ * Driver for a WIZnet W5100 on an {@link SpiBus}: bring-up, network configuration and the four
+ * hardware sockets (TCP client, UDP).
+ *
+ * <p>This class knows registers; the bus knows frames. Every register access goes through one
+ * preallocated {@link FrameBatch}, and the driver groups accesses that can share a transfer (a 16-bit
+ * register, a buffer copy with its pointer update and command) into one {@link SpiBus#transfer} call.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>Every wait polls against a deadline from the injected {@link Clock} and calls
+ *       {@link Clock#idle()} between polls; a poll count cap bounds each wait even if the clock
+ *       stood still. No wait is unbounded, no thread sleeps.</li>
+ *   <li>After {@link #bringUp}, sending and receiving on an open socket allocate nothing.</li>
+ *   <li>Sockets never leak: every failure path issues CLOSE and frees the slot.</li>
+ *   <li>Not thread-safe: one thread drives the chip (the firmware's main loop).</li>
+ * </ul>
+ */
+public final class W5100Driver {
+
+    /** Data bytes copied per bus transfer at most (bounds the frame buffer: 4 x (this + control)). */
+    static final int CHUNK_BYTES = 1024;
+    /** Control frames that may follow the data in the same transfer (pointer, command, checks). */
+    static final int CONTROL_FRAMES = 16;
+
+    /** Chip accepts a command (Sn_CR back to 0) within microseconds; this is generous. */
+    static final long COMMAND_TIMEOUT_NANOS = 50_000_000L;
+    /** Soft reset: Arduino allows 20 ms, some boards need ~200 ms after power-up. */
+    static final long RESET_TIMEOUT_NANOS = 250_000_000L;
+    /** Hardware reset pulse (datasheet: /RESET low for at least 2 us). */
+    static final long RESET_PULSE_NANOS = 10_000L;
+    /** After /RESET rises the PLL needs time to lock (datasheet: 10 ms). */
+    static final long RESET_SETTLE_NANOS = 10_000_000L;
+    /** Upper bound on polls in any single wait, in case a clock stands still. */
+    static final int MAX_POLLS = 10_000_000;
+    /** Reads of a 16-bit counter before giving up on two agreeing (then the smaller one is used). */
+    static final int STABLE_READ_TRIES = 4;
+
+    /** Ephemeral local ports (RFC 6335 dynamic range). */
+    static final int EPHEMERAL_FIRST = 49152;
+    static final int EPHEMERAL_LAST = 65535;
+
+    final SpiBus bus;
+    final ResetLine resetLine;
+    final Clock clock;
+    final FrameBatch batch;
+    private final W5100Socket[] owners = new W5100Socket[SOCKETS];
+    private NetworkConfig config;
+    private int nextEphemeral = EPHEMERAL_FIRST;
+
+    public W5100Driver(SpiBus bus, ResetLine resetLine, Clock clock) {
+        if (bus == null || resetLine == null || clock == null) {
+            throw new IllegalArgumentException("bus, reset line and clock are required");
+        }
+        this.bus = bus;
+        this.resetLine = resetLine;
+        this.clock = clock;
+        this.batch = new FrameBatch(bus, CHUNK_BYTES + CONTROL_FRAMES);
+    }
+
+    /** The configuration written by the last {@link #bringUp} or {@link #configure}; null before. */
+    public NetworkConfig config() {
+        return config;
+    }
+
+    /** SPI frames this driver has shifted since construction (frame-economy measurements). */
+    public long framesSent() {
+        return batch.framesSent();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Bring-up
+
+    /**
+     * Resets the chip (hardware reset when the line is wired, then soft reset), checks that a W5100
+     * answers, and writes {@code config}. Bounded: returns or throws within about half a second of
+     * clock time. Any sockets previously handed out are dead afterwards.
+     *
+     * @throws ChipDetectionException with a {@link ChipDetectionException.Diagnosis} when no working W5100 answers
+     */
+    public void bringUp(NetworkConfig config) {
+        for (int s = 0; s < SOCKETS; s++) {
+            if (owners[s] != null) {
+                owners[s].detach(SocketFailure.RESET);
+                owners[s] = null;
+            }
+        }
+        if (resetLine != ResetLine.NOT_WIRED) {
+            hardwareReset();
+        }
+        softReset();
+        detect();
+        configure(config);
+    }
+
+    private void hardwareReset() {
+        resetLine.assertReset(true);
+        waitFor(RESET_PULSE_NANOS);
+        resetLine.assertReset(false);
+        waitFor(RESET_SETTLE_NANOS);
+    }
+
+    /** Lets {@code nanos} of clock time pass, idling. */
+    private void waitFor(long nanos) {
+        long deadline = clock.nanoTime() + nanos;
+        for (int polls = 0; polls < MAX_POLLS && clock.nanoTime() - deadline < 0; polls++) {
+            clock.idle();
+        }
+    }
+
+    private void softReset() {
+        batch.write(MR, MR_RST);
+        batch.run();
+        long deadline = clock.nanoTime() + RESET_TIMEOUT_NANOS;
+        boolean sawOnlyFf = true;
+        for (int polls = 0; polls < MAX_POLLS; polls++) {
+            int i = batch.read(MR);
+            batch.run();
+            int mr = batch.value(i);
+            if ((mr & MR_RST) == 0) {
+                return;
+            }
+            sawOnlyFf &= mr == 0xFF;
+            if (clock.nanoTime() - deadline >= 0) {
+                break;
+            }
+            clock.idle();
+        }
+        if (sawOnlyFf) {
+            throw new ChipDetectionException(ChipDetectionException.Diagnosis.MISO_NOT_CONNECTED, "MR read 0xFF");
+        }
+        throw new ChipDetectionException(ChipDetectionException.Diagnosis.RESET_STUCK, "");
+    }
+
+    /**
+     * The W5100 has no version register. We read the registers with known reset values, rule out a
+     * dead MISO line (all 0xFF / all 0x00), check like Arduino that written values read back, then like
+     * Linux (RTR reads 0x07D0) that the reset values are there; every failing pattern gets its own
+     * diagnosis.
+     */
+    private void detect() {
+        int mr = batch.read(MR);
+        int rtr = batch.read(RTR);
+        batch.read(RTR + 1);
+        int rcr = batch.read(RCR);
+        int rmsr = batch.read(RMSR);
+        int tmsr = batch.read(TMSR);
+        batch.run();
+        int vMr = batch.value(mr);
+        int vRtr = batch.value16(rtr);
+        int vRcr = batch.value(rcr);
+        int vRmsr = batch.value(rmsr);
+        int vTmsr = batch.value(tmsr);
+        String seen = "MR=" + hex(vMr) + " RTR=" + hex(vRtr) + " RCR=" + hex(vRcr)
+                + " RMSR=" + hex(vRmsr) + " TMSR=" + hex(vTmsr);
+        if (vMr == 0xFF && vRtr == 0xFFFF && vRcr == 0xFF && vRmsr == 0xFF && vTmsr == 0xFF) {
+            throw new ChipDetectionException(ChipDetectionException.Diagnosis.MISO_NOT_CONNECTED, seen);
+        }
+        if (vMr == 0 && vRtr == 0 && vRcr == 0 && vRmsr == 0 && vTmsr == 0) {
+            throw new ChipDetectionException(ChipDetectionException.Diagnosis.ALL_ZERO, seen);
+        }
+        // Read-back: patterns with alternating and single bits catch a shifted or sampled-late bit.
+        // GAR is overwritten by configure() right after, so the scratch use costs nothing.
+        final int[] patterns = {0xA5, 0x5A, 0x01, 0x80};
+        for (int k = 0; k < patterns.length; k++) {
+            batch.write(GAR + k, patterns[k]);
+        }
+        int first = batch.read(GAR);
+        for (int k = 1; k < patterns.length; k++) {
+            batch.read(GAR + k);
+        }
+        batch.run();
+        for (int k = 0; k < patterns.length; k++) {
+            int got = batch.value(first + k);
+            if (got != patterns[k]) {
+                throw new ChipDetectionException(ChipDetectionException.Diagnosis.READBACK_MISMATCH,
+                        "wrote " + hex(patterns[k]) + " to GAR+" + k + ", read " + hex(got));
+            }
+        }
+        // Only now: a bus that garbles writes would also fake a reset that never happened.
+        if (vMr != 0 || vRtr != RTR_RESET || vRcr != RCR_RESET || vRmsr != MSR_RESET || vTmsr != MSR_RESET) {
+            throw new ChipDetectionException(ChipDetectionException.Diagnosis.WRONG_RESET_VALUES, seen);
+        }
+    }
+
+    private static String hex(int v) {
+        return "0x" + Integer.toHexString(v).toUpperCase();
+    }
+
+    /** Writes the network configuration (one bus transfer). Sockets must be closed. */
+    public void configure(NetworkConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config is required");
+        }
+        batch.write(MR, config.pingBlock() ? MR_PB : 0);
+        for (int k = 0; k < 4; k++) {
+            batch.write(GAR + k, config.gateway() >>> (24 - 8 * k));
+        }
+        for (int k = 0; k < 4; k++) {
+            batch.write(SUBR + k, config.subnet() >>> (24 - 8 * k));
+        }
+        for (int k = 0; k < 6; k++) {
+            batch.write(SHAR + k, (int) (config.mac() >>> (40 - 8 * k)));
+        }
+        for (int k = 0; k < 4; k++) {
+            batch.write(SIPR + k, config.ip() >>> (24 - 8 * k));
+        }
+        batch.write16(RTR, config.retryTime100us());
+        batch.write(RCR, config.retryCount());
+        batch.write(RMSR, config.memory().rxCode());
+        batch.write(TMSR, config.memory().txCode());
+        batch.run();
+        this.config = config;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Sockets
+
+    /**
+     * Opens a TCP socket on a free slot with an ephemeral local port (state INIT), ready for
+     * {@link TcpSocket#connectStart}. Allocates the handle (not a hot path).
+     *
+     * @throws W5100Exception if all four sockets are in use or the chip does not open it
+     */
+    public TcpSocket openTcp() {
+        requireConfigured();
+        int slot = freeSlot();
+        TcpSocket socket = new TcpSocket(this, slot, config.memory());
+        open(socket, Sn_MR_TCP, ephemeralPort(), SOCK_INIT);
+        return socket;
+    }
+
+    /**
+     * Opens a TCP socket on {@code localPort} and puts it in LISTEN (server side); poll
+     * {@link TcpSocket#acceptPoll()} until a client has connected. Allocates the handle.
+     *
+     * @throws W5100Exception if all four sockets are in use or the chip does not listen
+     */
+    public TcpSocket listenTcp(int localPort) {
+        requireConfigured();
+        if (localPort < 1 || localPort > 0xFFFF) {
+            throw new IllegalArgumentException("port must be 1..65535: " + localPort);
+        }
+        int slot = freeSlot();
+        TcpSocket socket = new TcpSocket(this, slot, config.memory());
+        open(socket, Sn_MR_TCP, localPort, SOCK_INIT);
+        socket.listen();
+        return socket;
+    }
+
+    /**
+     * Opens a UDP socket on {@code localPort} (0 = ephemeral).
+     *
+     * @throws W5100Exception if all four sockets are in use or the chip does not open it
+     */
+    public UdpSocket openUdp(int localPort) {
+        requireConfigured();
+        if (localPort < 0 || localPort > 0xFFFF) {
+            throw new IllegalArgumentException("port must be 0..65535: " + localPort);
+        }
+        int slot = freeSlot();
+        UdpSocket socket = new UdpSocket(this, slot, config.memory());
+        open(socket, Sn_MR_UDP, localPort == 0 ? ephemeralPort() : localPort, SOCK_UDP);
+        return socket;
+    }
+
+    /** Sockets currently handed out (0..4). */
+    public int socketsInUse() {
+        int n = 0;
+        for (W5100Socket s : owners) {
+            if (s != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void requireConfigured() {
+        if (config == null) {
+            throw new IllegalStateException("bringUp() first");
+        }
+    }
+
+    private int freeSlot() {
+        for (int s = 0; s < SOCKETS; s++) {
+            if (owners[s] == null && config.memory().txBytes(s) > 0 && config.memory().rxBytes(s) > 0) {
+                return s;
+            }
+        }
+        throw new W5100Exception("no free W5100 socket (all in use or without buffer memory)");
+    }
+
+    private int ephemeralPort() {
+        for (int tries = 0; tries <= EPHEMERAL_LAST - EPHEMERAL_FIRST; tries++) {
+            int port = nextEphemeral;
+            nextEphemeral = port == EPHEMERAL_LAST ? EPHEMERAL_FIRST : port + 1;
+            boolean used = false;
+            for (W5100Socket s : owners) {
+                used |= s != null && s.localPort == port;
+            }
+            if (!used) {
+                return port;
+            }
+        }
+        throw new W5100Exception("no free ephemeral port");
+    }
+
+    private void open(W5100Socket socket, int protocol, int port, int expectedState) {
+        int s = socket.slot;
+        // Make sure the slot is really closed (a previous owner may have been cut off by a reset).
+        if (!socket.command(CLOSE)) {
+            throw new W5100Exception("W5100 socket " + s + " does not accept CLOSE (Sn_CR stuck)");
+        }
+        batch.write(socketRegister(s, Sn_IR), 0xFF);
+        batch.write(socketRegister(s, Sn_MR), protocol);
+        batch.write16(socketRegister(s, Sn_PORT), port);
+        if (!socket.command(OPEN)) {
+            throw new W5100Exception("W5100 socket " + s + " does not accept OPEN (Sn_CR stuck)");
+        }
+        long deadline = clock.nanoTime() + COMMAND_TIMEOUT_NANOS;
+        int sr = -1;
+        for (int polls = 0; polls < MAX_POLLS; polls++) {
+            int i = batch.read(socketRegister(s, Sn_SR));
+            batch.run();
+            sr = batch.value(i);
+            if (sr == expectedState || clock.nanoTime() - deadline >= 0) {
+                break;
+            }
+            clock.idle();
+        }
+        if (sr != expectedState) {
+            socket.command(CLOSE);
+            throw new W5100Exception("W5100 socket " + s + " did not open (Sn_SR=" + hex(sr) + ")");
+        }
+        socket.attach(port);
+        owners[s] = socket;
+    }
+
+    /** Called by a socket when it returned to CLOSED and gave up its slot. */
+    void release(W5100Socket socket) {
+        if (owners[socket.slot] == socket) {
+            owners[socket.slot] = null;
+        }
+    }
+}

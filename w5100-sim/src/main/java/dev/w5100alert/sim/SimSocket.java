@@ -1,0 +1,809 @@
+package dev.w5100alert.sim;
+
+import static dev.w5100alert.sim.RegisterTable.*;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One of the chip's four hardware sockets: its state machine (Sn_SR), interrupts (Sn_IR), buffer
+ * pointers and the real loopback channel it is bridged to.
+ *
+ * <p>Network state is pulled lazily in {@link #refresh()}, which the simulator calls when a status or
+ * size register of this socket is read or a command runs. Every I/O is non-blocking; every loop is
+ * bounded by the buffer sizes.
+ */
+final class SimSocket {
+
+    // Sn_SR values (datasheet 4.2).
+    static final int CLOSED = 0x00;
+    static final int ARP = 0x01;
+    static final int INIT = 0x13;
+    static final int LISTEN = 0x14;
+    static final int SYNSENT = 0x15;
+    static final int SYNRECV = 0x16;
+    static final int ESTABLISHED = 0x17;
+    static final int FIN_WAIT = 0x18;
+    static final int CLOSING = 0x1A;
+    static final int TIME_WAIT = 0x1B;
+    static final int CLOSE_WAIT = 0x1C;
+    static final int LAST_ACK = 0x1D;
+    static final int UDP = 0x22;
+    static final int IPRAW = 0x32;
+    static final int MACRAW = 0x42;
+
+    // Sn_IR bits.
+    static final int IR_SEND_OK = 0x10;
+    static final int IR_TIMEOUT = 0x08;
+    static final int IR_RECV = 0x04;
+    static final int IR_DISCON = 0x02;
+    static final int IR_CON = 0x01;
+
+    // Sn_CR commands.
+    static final int CMD_OPEN = 0x01;
+    static final int CMD_LISTEN = 0x02;
+    static final int CMD_CONNECT = 0x04;
+    static final int CMD_DISCON = 0x08;
+    static final int CMD_CLOSE = 0x10;
+    static final int CMD_SEND = 0x20;
+    static final int CMD_SEND_MAC = 0x21;
+    static final int CMD_SEND_KEEP = 0x22;
+    static final int CMD_RECV = 0x40;
+
+    /** Largest UDP payload in one Ethernet frame (1500 - 20 IP - 8 UDP); the W5100 does not fragment. */
+    static final int UDP_MAX_PAYLOAD = 1472;
+    private static final int UDP_HEADER = 8;
+    private static final long NEVER = Long.MAX_VALUE;
+    private static final int MAX_DATAGRAMS_PER_REFRESH = 16;
+
+    private final W5100Simulator sim;
+    private final int n;
+    private final int base;
+    /** Scratch between the rings and the channels; 8 KB covers the largest ring. */
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(8192);
+    private final ByteBuffer datagramIn = ByteBuffer.allocateDirect(UDP_MAX_PAYLOAD + 1);
+
+    int status = CLOSED;
+    int ir;
+    /** Free-running 16-bit pointers: TX read (acked), TX write as latched by SEND, RX write, RX read. */
+    int txRd;
+    int txWrLatched;
+    int rxWr;
+    int rxRd;
+
+    private SocketChannel tcp;
+    private DatagramChannel udp;
+    private ServerSocketChannel listener;
+    private int destAddress;
+    private int destPort;
+    private VirtualNetwork.Host destHost;
+    private boolean arpAnswered;
+
+    private long arpDoneAt = NEVER;
+    private long synTimeoutAt = NEVER;
+    private long sendTimeoutAt = NEVER;
+    private long finTimeoutAt = NEVER;
+    private long sendReleaseAt;
+    private boolean sendInFlight;
+    private boolean udpSendPending;
+    private boolean finRequested;
+    private boolean finSent;
+    private boolean peerFin;
+    private boolean lastAckShown;
+    private boolean datagramHeld;
+    private int datagramFrom;
+    private int datagramFromPort;
+
+    // Peer faults (reset with the connection).
+    long slowAckNanos;
+    private boolean peerSilent;
+    private boolean injectedClose;
+
+    SimSocket(W5100Simulator sim, int n) {
+        this.sim = sim;
+        this.n = n;
+        this.base = SOCKET_BASE + n * SOCKET_STRIDE;
+    }
+
+    // ---------------------------------------------------------------- sizes
+
+    int txFreeSize() {
+        int size = sim.txSize[n];
+        int used = (txWrLatched - txRd) & 0xFFFF;
+        return used >= size ? 0 : size - used;
+    }
+
+    int rxReceivedSize() {
+        return (rxWr - rxRd) & 0xFFFF;
+    }
+
+    int udpRealPort() {
+        return udp != null && udp.socket() != null ? udp.socket().getLocalPort() : -1;
+    }
+
+    // ---------------------------------------------------------------- interrupts and state
+
+    void clearInterrupts(int bits) {
+        ir &= ~bits;
+        sim.updateInterrupts();
+    }
+
+    private void raise(int bits) {
+        ir |= bits;
+        sim.updateInterrupts();
+    }
+
+    private void setStatus(int next) {
+        if (next != status) {
+            if (sim.trace != null) {
+                sim.event("S" + n + " " + TraceFormat.status(status) + " -> " + TraceFormat.status(next));
+            }
+            status = next;
+        }
+    }
+
+    /** Back to power-on state: CLOSED, no interrupts, pointers 0, every channel released. */
+    void resetSocket() {
+        dropChannels(false);
+        status = CLOSED;
+        ir = 0;
+        txRd = txWrLatched = rxWr = rxRd = 0;
+        clearConnectionState();
+    }
+
+    private void clearConnectionState() {
+        arpDoneAt = synTimeoutAt = sendTimeoutAt = finTimeoutAt = NEVER;
+        sendReleaseAt = 0;
+        sendInFlight = udpSendPending = finRequested = finSent = peerFin = lastAckShown = false;
+        datagramHeld = false;
+        destHost = null;
+        slowAckNanos = 0;
+        peerSilent = injectedClose = false;
+    }
+
+    // ---------------------------------------------------------------- commands (datasheet 4.2, Sn_CR)
+
+    void command(int cmd) {
+        switch (cmd) {
+            case CMD_OPEN -> open();
+            case CMD_LISTEN -> listen();
+            case CMD_CONNECT -> connect();
+            case CMD_DISCON -> discon();
+            case CMD_CLOSE -> closeCommand();
+            case CMD_SEND -> send();
+            case CMD_SEND_MAC, CMD_SEND_KEEP -> {
+                // SEND_MAC (UDP without ARP) and SEND_KEEP (TCP keep-alive) are not modelled.
+                sim.unhandled("S" + n + "_CR=" + TraceFormat.command(cmd) + " is not modelled");
+            }
+            case CMD_RECV -> recv();
+            default -> sim.unhandled("S" + n + "_CR=0x" + W5100Simulator.hex2(cmd) + " is not a W5100 command");
+        }
+    }
+
+    private void open() {
+        // The datasheet does not say what OPEN does to a socket that is not CLOSED; we drop whatever
+        // was open (a real connection is reset) and start afresh, which is what drivers rely on.
+        if (status != CLOSED) {
+            dropChannels(true);
+        }
+        clearConnectionState();
+        // Pointers start at 0 after OPEN (the datasheet is silent; drivers read them anyway).
+        txRd = txWrLatched = rxWr = rxRd = 0;
+        sim.put16(base + Sn_TX_WR, 0);
+        sim.put16(base + Sn_RX_RD, 0);
+        int mode = sim.mem[base + Sn_MR] & 0x0F;
+        switch (mode) {
+            case 0x01 -> setStatus(INIT);
+            case 0x02 -> openUdp();
+            case 0x03 -> {
+                setStatus(IPRAW);
+                sim.unhandled("S" + n + " opened in IPRAW mode: nothing is sent or received");
+            }
+            case 0x04 -> {
+                if (n == 0) {
+                    setStatus(MACRAW);
+                    sim.unhandled("S0 opened in MACRAW mode: nothing is sent or received");
+                } else {
+                    sim.unhandled("S" + n + "_CR=OPEN with MACRAW: only socket 0 supports MACRAW");
+                    setStatus(CLOSED);
+                }
+            }
+            default -> {
+                sim.unhandled("S" + n + "_CR=OPEN with S" + n + "_MR protocol " + mode + ": socket stays CLOSED");
+                setStatus(CLOSED);
+            }
+        }
+    }
+
+    private void openUdp() {
+        try {
+            DatagramChannel ch = DatagramChannel.open();
+            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ch.configureBlocking(false);
+            udp = ch;
+            setStatus(UDP);
+            sim.event("S" + n + " UDP port " + sim.reg16(base + Sn_PORT) + " is real 127.0.0.1:" + udpRealPort());
+        } catch (IOException e) {
+            sim.unhandled("S" + n + " could not bind a loopback UDP socket: " + e.getMessage());
+            setStatus(CLOSED);
+        }
+    }
+
+    private void listen() {
+        if (status != INIT) {
+            sim.unhandled("S" + n + "_CR=LISTEN in " + TraceFormat.status(status) + " (needs INIT): ignored");
+            return;
+        }
+        try {
+            listener = sim.listenerFor(sim.reg16(base + Sn_PORT));
+            setStatus(LISTEN);
+        } catch (IOException e) {
+            sim.unhandled("S" + n + " could not open a loopback listener: " + e.getMessage());
+        }
+    }
+
+    private void connect() {
+        if (status != INIT) {
+            sim.unhandled("S" + n + "_CR=CONNECT in " + TraceFormat.status(status) + " (needs INIT): ignored");
+            return;
+        }
+        // Destination registers are taken when the command runs (as MAME's model does).
+        destAddress = sim.reg32(base + Sn_DIPR);
+        destPort = sim.reg16(base + Sn_DPORT);
+        startArp();
+        refresh();
+    }
+
+    /**
+     * Starts address resolution for {@link #destAddress}: on-subnet destinations are ARPed directly,
+     * off-subnet ones through GAR. Sn_SR shows ARP until it is answered or times out.
+     */
+    private void startArp() {
+        int sip = sim.reg32(SIPR);
+        int mask = sim.reg32(SUBR);
+        int gar = sim.reg32(GAR);
+        VirtualNetwork net = sim.network;
+        int arpTarget;
+        boolean answered;
+        if (((destAddress ^ sip) & mask) == 0) {
+            arpTarget = destAddress;
+            answered = net.host(destAddress) != null;
+        } else {
+            arpTarget = gar;
+            answered = net.hasGateway() && gar == net.gateway();
+        }
+        if (sim.faults.arpNoAnswer) {
+            answered = false;
+        }
+        destHost = net.host(destAddress);
+        arpAnswered = answered;
+        long now = sim.now();
+        arpDoneAt = now + (answered ? net.arpReplyNanos() : sim.arpTimeoutNanos());
+        setStatus(ARP);
+        if (answered) {
+            // A locally administered MAC made from the ARP target's IPv4 address.
+            sim.mem[base + Sn_DHAR] = 0x02;
+            sim.mem[base + Sn_DHAR + 1] = 0x00;
+            sim.put32(base + Sn_DHAR + 2, arpTarget);
+        }
+    }
+
+    private void arpFinished() {
+        arpDoneAt = NEVER;
+        boolean tcpMode = udp == null;
+        if (!arpAnswered) {
+            raise(IR_TIMEOUT);
+            if (tcpMode) {
+                setStatus(CLOSED);
+            } else {
+                // UDP: the datagram is dropped, the socket stays open (datasheet: ARP timeout
+                // changes SOCK_ARP back to SOCK_UDP). We consume the data so TX_FSR recovers.
+                txRd = txWrLatched;
+                udpSendPending = false;
+                setStatus(UDP);
+            }
+            return;
+        }
+        if (tcpMode) {
+            startTcpConnect();
+        } else {
+            setStatus(UDP);
+            sendDatagram();
+        }
+    }
+
+    private void startTcpConnect() {
+        setStatus(SYNSENT);
+        VirtualNetwork.Host host = destHost;
+        if (host == null || host.silent()) {
+            // Nobody answers the SYN: retransmissions, then TIMEOUT and CLOSED.
+            synTimeoutAt = sim.now() + sim.tcpTimeoutNanos();
+            return;
+        }
+        Integer real = host.tcpPorts().get(destPort);
+        if (real == null) {
+            refused("no service on " + VirtualNetwork.formatIpv4(destAddress) + ":" + destPort);
+            return;
+        }
+        try {
+            SocketChannel ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            tcp = ch;
+            if (ch.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), real))) {
+                established();
+            }
+        } catch (IOException e) {
+            refused(e.getMessage());
+        }
+    }
+
+    /**
+     * The peer answered SYN with RST. The datasheet names no interrupt for this; we go to CLOSED and
+     * raise DISCON (the peer ended the connection), never TIMEOUT, so a driver can tell "refused" from
+     * "nobody there".
+     */
+    private void refused(String why) {
+        sim.event("S" + n + " connection refused (" + why + ")");
+        dropChannels(false);
+        raise(IR_DISCON);
+        setStatus(CLOSED);
+    }
+
+    private void established() {
+        synTimeoutAt = NEVER;
+        sim.put16(base + Sn_MSSR, 1460); // the MSS the chip would negotiate on Ethernet
+        setStatus(ESTABLISHED);
+        raise(IR_CON);
+    }
+
+    private void discon() {
+        switch (status) {
+            case ESTABLISHED -> {
+                finRequested = true;
+                finTimeoutAt = sim.now() + sim.tcpTimeoutNanos();
+                setStatus(FIN_WAIT);
+                pumpTcp();
+            }
+            case CLOSE_WAIT -> {
+                finRequested = true;
+                setStatus(LAST_ACK);
+                pumpTcp();
+            }
+            case SYNSENT, ARP, LISTEN, INIT -> {
+                // Nothing to say FIN to: the chip gives up the attempt.
+                dropChannels(true);
+                setStatus(CLOSED);
+            }
+            default -> sim.unhandled("S" + n + "_CR=DISCON in " + TraceFormat.status(status) + ": ignored");
+        }
+    }
+
+    private void closeCommand() {
+        // CLOSE ends the socket at once. What goes on the wire is not specified; for a live connection
+        // we reset it, so the real peer learns at once instead of hanging.
+        dropChannels(true);
+        clearConnectionState();
+        setStatus(CLOSED);
+    }
+
+    private void send() {
+        int txWr = sim.reg16(base + Sn_TX_WR);
+        int length = (txWr - txRd) & 0xFFFF;
+        int size = sim.txSize[n];
+        if (length > size) {
+            sim.unhandled("S" + n + "_CR=SEND with TX_WR-TX_RD=" + length + " > buffer " + size + ": ignored");
+            return;
+        }
+        switch (status) {
+            case ESTABLISHED, CLOSE_WAIT -> {
+                txWrLatched = txWr;
+                if (length == 0 && !sendInFlight) {
+                    raise(IR_SEND_OK); // nothing to send; the datasheet is silent, we complete at once
+                    return;
+                }
+                sendInFlight = true;
+                long now = sim.now();
+                sendReleaseAt = now + slowAckNanos;
+                sendTimeoutAt = now + sim.tcpTimeoutNanos();
+                pumpTcp();
+            }
+            case UDP -> {
+                if (length == 0) {
+                    // Errata: a zero-length UDP SEND can lock the chip. We never complete it.
+                    sim.unhandled("S" + n + "_CR=SEND of 0 bytes in UDP (errata: no SEND_OK ever)");
+                    return;
+                }
+                if (length > UDP_MAX_PAYLOAD) {
+                    sim.unhandled("S" + n + " UDP SEND of " + length + " bytes > " + UDP_MAX_PAYLOAD
+                            + ": sent as one datagram (the W5100 would not fragment)");
+                }
+                txWrLatched = txWr;
+                destAddress = sim.reg32(base + Sn_DIPR);
+                destPort = sim.reg16(base + Sn_DPORT);
+                udpSendPending = true;
+                if (destAddress == 0xFFFFFFFF) {
+                    // Limited broadcast needs no ARP; nobody on our virtual wire listens to it.
+                    sendDatagram();
+                    return;
+                }
+                startArp();
+                refresh();
+            }
+            default -> sim.unhandled("S" + n + "_CR=SEND in " + TraceFormat.status(status) + ": ignored");
+        }
+    }
+
+    private void recv() {
+        if (status == CLOSED || status == INIT || status == LISTEN) {
+            sim.unhandled("S" + n + "_CR=RECV in " + TraceFormat.status(status) + ": ignored");
+            return;
+        }
+        int rd = sim.reg16(base + Sn_RX_RD);
+        int consumed = (rd - rxRd) & 0xFFFF;
+        if (consumed > rxReceivedSize()) {
+            sim.unhandled("S" + n + "_CR=RECV with RX_RD beyond the received data: ignored");
+            return;
+        }
+        rxRd = rd;
+        refresh();
+    }
+
+    // ---------------------------------------------------------------- network side, pulled lazily
+
+    /** Brings this socket up to date with the clock and its real channel. Non-blocking. */
+    void refresh() {
+        switch (status) {
+            case CLOSED, INIT, IPRAW, MACRAW -> {
+                // nothing in flight
+            }
+            case ARP -> {
+                if (sim.now() >= arpDoneAt) {
+                    arpFinished();
+                }
+            }
+            case LISTEN -> acceptIfAny();
+            case SYNSENT -> finishConnect();
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT, LAST_ACK -> {
+                if (finSent && status == LAST_ACK) {
+                    // Our FIN went out after the peer's; its ACK comes back at once on loopback. We
+                    // still show LAST_ACK to one status poll so drivers meet the state they will see.
+                    if (!lastAckShown) {
+                        lastAckShown = true;
+                        return;
+                    }
+                    dropChannels(false);
+                    setStatus(CLOSED);
+                    return;
+                }
+                pumpTcp();
+            }
+            case TIME_WAIT -> {
+                // 2*MSL is not modelled: TIME_WAIT is shown once, then the socket is CLOSED.
+                dropChannels(false);
+                setStatus(CLOSED);
+            }
+            case UDP -> pumpUdp();
+            default -> {
+                // SYNRECV and CLOSING are never entered by this model.
+            }
+        }
+    }
+
+    private void acceptIfAny() {
+        try {
+            SocketChannel ch = listener.accept();
+            if (ch == null) {
+                return;
+            }
+            ch.configureBlocking(false);
+            tcp = ch;
+            InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
+            sim.put32(base + Sn_DIPR, sim.network.inboundPeer());
+            sim.put16(base + Sn_DPORT, peer.getPort());
+            // The SYN/SYN-ACK/ACK exchange is done by the kernel; SYNRECV is not observable here.
+            established();
+        } catch (IOException e) {
+            sim.unhandled("S" + n + " accept failed: " + e.getMessage());
+        }
+    }
+
+    private void finishConnect() {
+        if (tcp == null) {
+            if (sim.now() >= synTimeoutAt) {
+                raise(IR_TIMEOUT);
+                setStatus(CLOSED);
+            }
+            return;
+        }
+        try {
+            if (tcp.finishConnect()) {
+                established();
+            }
+        } catch (IOException e) {
+            refused(e.getMessage());
+        }
+    }
+
+    /** Moves TCP data both ways within the ring bounds and notices the peer's FIN or RST. */
+    private void pumpTcp() {
+        if (tcp == null) {
+            return;
+        }
+        long now = sim.now();
+        // Transmit: TX memory between TX_RD and the latched TX_WR is unacknowledged data.
+        int unsent = (txWrLatched - txRd) & 0xFFFF;
+        if (peerSilent) {
+            if (unsent > 0 && now >= sendTimeoutAt) {
+                timeOut();
+                return;
+            }
+        } else if (unsent > 0 && now >= sendReleaseAt) {
+            if (!writeFromRing(unsent)) {
+                return;
+            }
+            unsent = (txWrLatched - txRd) & 0xFFFF;
+        }
+        if (sendInFlight && unsent == 0 && !peerSilent) {
+            sendInFlight = false;
+            sendTimeoutAt = NEVER;
+            raise(IR_SEND_OK);
+        }
+        if (finRequested && !finSent && unsent == 0) {
+            try {
+                tcp.shutdownOutput();
+                finSent = true;
+            } catch (IOException e) {
+                peerReset(e.getMessage());
+                return;
+            }
+        }
+        // Receive.
+        if (!peerFin && !peerSilent && (status == ESTABLISHED || status == FIN_WAIT)) {
+            if (injectedClose) {
+                peerClosed();
+            } else {
+                readIntoRing();
+            }
+        }
+        if (status == FIN_WAIT && !peerFin && now >= finTimeoutAt) {
+            // Our FIN was never answered by the peer's: the datasheet is silent on FIN_WAIT2; we end
+            // it after the TCP retransmission time with TIMEOUT rather than hang forever.
+            timeOut();
+        }
+    }
+
+    private boolean writeFromRing(int unsent) {
+        int size = sim.txSize[n];
+        int mask = size - 1;
+        int chunk = Math.min(unsent, scratch.capacity());
+        int offset = txRd & mask;
+        int first = Math.min(chunk, size - offset);
+        scratch.clear();
+        scratch.put(sim.mem, sim.txBase[n] + offset, first);
+        if (chunk > first) {
+            scratch.put(sim.mem, sim.txBase[n], chunk - first);
+        }
+        scratch.flip();
+        try {
+            int written = tcp.write(scratch);
+            txRd = (txRd + written) & 0xFFFF;
+            return true;
+        } catch (IOException e) {
+            peerReset(e.getMessage());
+            return false;
+        }
+    }
+
+    private void readIntoRing() {
+        int size = sim.rxSize[n];
+        int free = size - rxReceivedSize();
+        if (free <= 0) {
+            return; // zero window: the peer waits, as it would for the chip
+        }
+        scratch.clear();
+        scratch.limit(Math.min(free, scratch.capacity()));
+        int got;
+        try {
+            got = tcp.read(scratch);
+        } catch (IOException e) {
+            peerReset(e.getMessage());
+            return;
+        }
+        if (got < 0) {
+            peerClosed();
+            return;
+        }
+        if (got > 0) {
+            scratch.flip();
+            copyIntoRing(scratch, got);
+            raise(IR_RECV);
+        }
+    }
+
+    private void copyIntoRing(ByteBuffer from, int length) {
+        int size = sim.rxSize[n];
+        int mask = size - 1;
+        int offset = rxWr & mask;
+        int first = Math.min(length, size - offset);
+        from.get(sim.mem, sim.rxBase[n] + offset, first);
+        if (length > first) {
+            from.get(sim.mem, sim.rxBase[n], length - first);
+        }
+        rxWr = (rxWr + length) & 0xFFFF;
+    }
+
+    private void peerClosed() {
+        peerFin = true;
+        raise(IR_DISCON);
+        if (status == ESTABLISHED) {
+            setStatus(CLOSE_WAIT);
+        } else if (status == FIN_WAIT) {
+            finTimeoutAt = NEVER;
+            setStatus(TIME_WAIT);
+        }
+    }
+
+    /**
+     * The peer reset the connection. The datasheet names no interrupt for RST; we go to CLOSED with
+     * DISCON (the connection ended from the far side). Received data stays readable.
+     */
+    private void peerReset(String why) {
+        sim.event("S" + n + " connection reset by peer (" + why + ")");
+        dropChannels(false);
+        raise(IR_DISCON);
+        setStatus(CLOSED);
+    }
+
+    private void timeOut() {
+        sim.event("S" + n + " TCP retransmission timeout");
+        dropChannels(true);
+        raise(IR_TIMEOUT);
+        setStatus(CLOSED);
+    }
+
+    // ---------------------------------------------------------------- UDP
+
+    private void sendDatagram() {
+        int length = (txWrLatched - txRd) & 0xFFFF;
+        udpSendPending = false;
+        VirtualNetwork.Host host = destHost;
+        if (destAddress != 0xFFFFFFFF && host != null && !host.silent()) {
+            Integer real = host.udpPorts().get(destPort);
+            if (real == null) {
+                sim.raiseUnreachable(destAddress, destPort);
+            } else {
+                int size = sim.txSize[n];
+                int mask = size - 1;
+                int offset = txRd & mask;
+                int first = Math.min(length, size - offset);
+                scratch.clear();
+                scratch.put(sim.mem, sim.txBase[n] + offset, first);
+                if (length > first) {
+                    scratch.put(sim.mem, sim.txBase[n], length - first);
+                }
+                scratch.flip();
+                try {
+                    udp.send(scratch, new InetSocketAddress(InetAddress.getLoopbackAddress(), real));
+                } catch (IOException e) {
+                    sim.unhandled("S" + n + " UDP send failed: " + e.getMessage());
+                }
+            }
+        }
+        txRd = txWrLatched;
+        raise(IR_SEND_OK);
+    }
+
+    private void pumpUdp() {
+        if (udp == null) {
+            return;
+        }
+        for (int i = 0; i < MAX_DATAGRAMS_PER_REFRESH; i++) {
+            if (!datagramHeld && !receiveDatagram()) {
+                return;
+            }
+            int length = datagramIn.remaining();
+            int free = sim.rxSize[n] - rxReceivedSize();
+            if (UDP_HEADER + length > free) {
+                // The chip would drop a datagram it has no room for; we hold it until RECV frees room,
+                // so tests do not depend on how fast the driver polls.
+                return;
+            }
+            ByteBuffer header = scratch;
+            header.clear();
+            header.putInt(datagramFrom).putShort((short) datagramFromPort).putShort((short) length);
+            header.flip();
+            copyIntoRing(header, UDP_HEADER);
+            copyIntoRing(datagramIn, length);
+            datagramHeld = false;
+            raise(IR_RECV);
+        }
+    }
+
+    private boolean receiveDatagram() {
+        datagramIn.clear();
+        SocketAddress from;
+        try {
+            from = udp.receive(datagramIn);
+        } catch (IOException e) {
+            sim.unhandled("S" + n + " UDP receive failed: " + e.getMessage());
+            return false;
+        }
+        if (from == null) {
+            return false;
+        }
+        if (datagramIn.position() > UDP_MAX_PAYLOAD) {
+            sim.unhandled("S" + n + " dropped an inbound datagram larger than " + UDP_MAX_PAYLOAD + " bytes");
+            return false;
+        }
+        datagramIn.flip();
+        int realPort = ((InetSocketAddress) from).getPort();
+        int[] virtual = sim.network.udpSourceFor(realPort);
+        if (virtual != null) {
+            datagramFrom = virtual[0];
+            datagramFromPort = virtual[1];
+        } else {
+            datagramFrom = sim.network.inboundPeer();
+            datagramFromPort = realPort;
+        }
+        datagramHeld = true;
+        return true;
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    void injectPeerReset() {
+        if (tcp != null) {
+            peerReset("injected fault");
+        }
+    }
+
+    void injectPeerClose() {
+        injectedClose = true;
+        if (status == ESTABLISHED || status == FIN_WAIT) {
+            peerClosed();
+        }
+    }
+
+    void injectSilence() {
+        peerSilent = true;
+        if (sendInFlight) {
+            sendTimeoutAt = Math.min(sendTimeoutAt, sim.now() + sim.tcpTimeoutNanos());
+        }
+    }
+
+    // ---------------------------------------------------------------- channels
+
+    private void dropChannels(boolean abort) {
+        if (tcp != null) {
+            try {
+                if (abort) {
+                    tcp.setOption(StandardSocketOptions.SO_LINGER, 0); // close with RST
+                }
+            } catch (IOException | RuntimeException e) {
+                // not connected yet: a plain close is all there is
+            }
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                sim.unhandled("S" + n + " closing a TCP channel failed: " + e.getMessage());
+            }
+            tcp = null;
+        }
+        if (udp != null) {
+            try {
+                udp.close();
+            } catch (IOException e) {
+                sim.unhandled("S" + n + " closing a UDP channel failed: " + e.getMessage());
+            }
+            udp = null;
+        }
+        listener = null; // shared per chip port; owned by the simulator
+    }
+}
