@@ -61,6 +61,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     private boolean checkChip;
     private long nextHealthCheck;
     private long delivered;
+    private long queued;
     private long failed;
     private long chipResets;
 
@@ -94,6 +95,11 @@ public final class AlertAgent implements SensorEventQueue.Sink {
 
     public long deliveredCount() {
         return delivered;
+    }
+
+    /** Alerts accepted into the outbox by this agent. */
+    public long queuedCount() {
+        return queued;
     }
 
     public long failedCount() {
@@ -172,6 +178,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
             Outbox.Offer result = outbox.offer(alert);
             if (result == Outbox.Offer.ACCEPTED) {
                 a.accepted(now, clock.epochMillis());
+                queued++;
                 log.info(C, "alert queued for sensor " + a.sensorName() + ": \"" + alert.subject() + "\" ("
                         + outbox.pendingCount() + " pending)");
             } else {
