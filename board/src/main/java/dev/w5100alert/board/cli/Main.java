@@ -45,6 +45,10 @@ public final class Main implements Callable<Integer> {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        // Off a Pi (demo, tests) Pi4J's board detection complains that /proc/device-tree/model is missing.
+        if (System.getProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo", "off");
+        }
         System.exit(execute(System.out, System.err, System::getenv, args));
     }
 

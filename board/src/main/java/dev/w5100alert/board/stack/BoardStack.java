@@ -47,7 +47,7 @@ public final class BoardStack implements AutoCloseable {
 
     private BoardStack(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
                        SmtpTranscript transcript, Path outboxDir, SensorLevels levels, boolean[] initial,
-                       long retrySeed, SensorEventQueue events) throws IOException {
+                       long retrySeed, SensorEventQueue events, long healthCheckNanos) throws IOException {
         this.config = config;
         this.driver = new W5100Driver(bus, reset, clock);
         this.network = networkConfig(config.network());
@@ -64,7 +64,7 @@ public final class BoardStack implements AutoCloseable {
                 new Backoff(o.retryInitial().toNanos(), o.retryMax().toNanos(), retrySeed), o.giveUpAfter().toMillis(), log);
         this.events = events;
         this.agent = new AlertAgent(config.sensors(), events, levels, initial, outbox, transport, chip, clock, log,
-                HEALTH_CHECK_NANOS);
+                healthCheckNanos);
     }
 
     /**
@@ -78,8 +78,17 @@ public final class BoardStack implements AutoCloseable {
     public static BoardStack create(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
                                     SmtpTranscript transcript, Path outboxDir, SensorLevels levels,
                                     boolean[] initial, SensorEventQueue events) throws IOException {
-        return new BoardStack(config, bus, reset, clock, log, transcript, outboxDir, levels, initial,
-                new SecureRandom().nextLong(), events);
+        return create(config, bus, reset, clock, log, transcript, outboxDir, levels, initial, events,
+                HEALTH_CHECK_NANOS, new SecureRandom().nextLong());
+    }
+
+    /** As above, with the chip probe interval and the retry-jitter seed chosen by the caller (tests). */
+    public static BoardStack create(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
+                                    SmtpTranscript transcript, Path outboxDir, SensorLevels levels,
+                                    boolean[] initial, SensorEventQueue events, long healthCheckNanos,
+                                    long retrySeed) throws IOException {
+        return new BoardStack(config, bus, reset, clock, log, transcript, outboxDir, levels, initial, retrySeed,
+                events, healthCheckNanos);
     }
 
     /** Resets and configures the chip; throws the driver's diagnosis when no W5100 answers. */

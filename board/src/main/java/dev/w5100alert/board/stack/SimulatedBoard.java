@@ -37,6 +37,12 @@ public final class SimulatedBoard implements AutoCloseable {
 
     public static SimulatedBoard start(BoardConfig config, int realSmtpPort, Path outboxDir, Clock clock, Log log,
                                        SmtpTranscript transcript) throws IOException {
+        return start(config, realSmtpPort, outboxDir, clock, log, transcript, BoardStack.HEALTH_CHECK_NANOS);
+    }
+
+    /** As above, probing the chip every {@code healthCheckNanos}. */
+    public static SimulatedBoard start(BoardConfig config, int realSmtpPort, Path outboxDir, Clock clock, Log log,
+                                       SmtpTranscript transcript, long healthCheckNanos) throws IOException {
         String server = config.smtp().serverText();
         VirtualNetwork.Builder net = VirtualNetwork.builder().host(server).tcp(config.smtp().port(), realSmtpPort)
                 .gateway(config.network().gateway() == null ? server : dev.w5100alert.board.config.Ipv4.format(config.network().gateway()));
@@ -54,7 +60,7 @@ public final class SimulatedBoard implements AutoCloseable {
             stackEvents.drain((sensor, active, millis, nanos) -> { });
             final GpioSensors s = sensors;
             BoardStack stack = BoardStack.create(config, sim, sim::setResetAsserted, clock, log, transcript, outboxDir,
-                    s::active, s.levels(), stackEvents);
+                    s::active, s.levels(), stackEvents, healthCheckNanos, 42);
             return new SimulatedBoard(sim, pi4j, sensors, stack);
         } catch (IOException | RuntimeException e) {
             if (sensors != null) {
