@@ -6,7 +6,10 @@ public enum ConnectOutcome {
     IN_PROGRESS,
     /** ESTABLISHED: send and receive may be used. */
     CONNECTED,
-    /** ARP got no answer: the host (same subnet) or the gateway (other subnets) is unreachable. */
+    /**
+     * ARP got no answer: the host (same subnet) or the gateway (other subnets) is unreachable;
+     * {@link NetworkConfig#isOnLink(int)} on the destination says which.
+     */
     UNREACHABLE,
     /** The peer answered with RST: nothing listens on that port. */
     REFUSED,

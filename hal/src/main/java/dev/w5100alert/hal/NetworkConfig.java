@@ -60,6 +60,14 @@ public record NetworkConfig(long mac, int ip, int subnet, int gateway,
     }
 
     /**
+     * True if {@code address} is in our subnet, so the chip ARPs for it directly; otherwise it ARPs for
+     * the gateway. Tells which one an {@link ConnectOutcome#UNREACHABLE} was about.
+     */
+    public boolean isOnLink(int address) {
+        return (address & subnet) == (ip & subnet);
+    }
+
+    /**
      * Longest the chip itself may take to give up on a TCP segment: RTR doubled on each of RCR+1
      * tries, the doubling stopping at 32 x RTR (the datasheet's example: 0.2+0.4+0.8+1.6+3.2+6.4x4 =
      * 31.8 s with the defaults). Used to bound waits for SEND_OK.

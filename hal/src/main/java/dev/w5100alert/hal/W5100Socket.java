@@ -191,7 +191,9 @@ public abstract sealed class W5100Socket permits TcpSocket, UdpSocket {
      */
     boolean writeAndSend(byte[] src, int off, int n) {
         int done = 0;
-        while (done < n) {
+        // Bounded: after a run() the batch is empty and takes CHUNK_BYTES more, so every pass but the
+        // first moves at least one byte.
+        for (int pass = 0; done < n && pass <= n; pass++) {
             int k = Math.min(n - done, batch.room() - W5100Driver.CONTROL_FRAMES);
             if (k <= 0) {
                 batch.run();
@@ -220,7 +222,9 @@ public abstract sealed class W5100Socket permits TcpSocket, UdpSocket {
      */
     boolean readAndRelease(int skip, byte[] dst, int off, int n, int release) {
         int done = 0;
-        while (true) {
+        // Bounded like writeAndSend: every pass after the first moves at least one byte, and the pass
+        // that reaches n returns.
+        for (int pass = 0; pass <= n + 1; pass++) {
             int k = Math.min(n - done, batch.room() - W5100Driver.CONTROL_FRAMES);
             if (k < 0) {
                 batch.run();
@@ -246,6 +250,7 @@ public abstract sealed class W5100Socket permits TcpSocket, UdpSocket {
                 return cr < 0 || batch.value(cr) == 0 || awaitCommandAccepted();
             }
         }
+        throw new IllegalStateException("RX copy made no progress"); // not reachable: see the bound above
     }
 
     /**

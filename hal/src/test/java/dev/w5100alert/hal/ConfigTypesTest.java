@@ -54,4 +54,12 @@ class ConfigTypesTest {
         assertThrows(IllegalArgumentException.class, () -> NetworkConfig.of(1L << 40, 1, 0, 0), "multicast MAC");
         assertThrows(IllegalArgumentException.class, () -> NetworkConfig.of(2, 0, 0, 0), "IP 0.0.0.0");
     }
+
+    @Test
+    void onLinkTellsHostFromGatewayUnreachable() {
+        NetworkConfig c = RegisterTrafficTest.CONFIG; // 192.168.1.10/24
+        assertEquals(true, c.isOnLink(Ipv4.of(192, 168, 1, 99)));
+        assertEquals(false, c.isOnLink(Ipv4.of(192, 168, 2, 99)));
+        assertEquals(false, c.isOnLink(Ipv4.of(10, 0, 0, 1)));
+    }
 }

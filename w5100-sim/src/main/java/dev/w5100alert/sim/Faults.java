@@ -17,7 +17,10 @@ public final class Faults {
         this.sim = sim;
     }
 
-    /** The peer of socket {@code n} resets the connection now (the chip sees RST: CLOSED, DISCON). */
+    /**
+     * The peer of socket {@code n} resets the connection now (the chip sees RST: CLOSED, DISCON). No
+     * effect while the socket has no connection (or connection attempt) to a real peer.
+     */
     public Faults resetPeer(int n) {
         sim.socket(n).injectPeerReset();
         return this;
@@ -35,7 +38,8 @@ public final class Faults {
     /**
      * The peer of socket {@code n} acknowledges slowly: each SEND's data reaches the wire, and SEND_OK
      * and TX_FSR follow, only {@code ackDelayNanos} of simulator-clock time after the SEND.
-     * 0 restores a prompt peer.
+     * 0 restores a prompt peer. Stays set across OPEN/CLOSE (every later connection of the socket is
+     * slow) until changed or the chip is reset.
      */
     public Faults slowPeer(int n, long ackDelayNanos) {
         if (ackDelayNanos < 0) {
@@ -47,7 +51,9 @@ public final class Faults {
 
     /**
      * The peer of socket {@code n} stops answering: sent data is never acknowledged (no SEND_OK; after
-     * the TCP retransmission time, TIMEOUT and CLOSED) and nothing more is received.
+     * the TCP retransmission time, TIMEOUT and CLOSED) and nothing more is received. Applies to the
+     * current connection (call it once the socket is open); for a host that never answers at all use
+     * {@link VirtualNetwork.Builder#silent()}.
      */
     public Faults silencePeer(int n) {
         sim.socket(n).injectSilence();

@@ -81,10 +81,12 @@ final class SimSocket {
     private SocketChannel tcp;
     private DatagramChannel udp;
     private ServerSocketChannel listener;
+    private int listenPort;
     private int destAddress;
     private int destPort;
     private VirtualNetwork.Host destHost;
     private boolean arpAnswered;
+    private int arpTarget;
 
     private long arpDoneAt = NEVER;
     private long synTimeoutAt = NEVER;
@@ -92,7 +94,6 @@ final class SimSocket {
     private long finTimeoutAt = NEVER;
     private long sendReleaseAt;
     private boolean sendInFlight;
-    private boolean udpSendPending;
     private boolean finRequested;
     private boolean finSent;
     private boolean peerFin;
@@ -145,14 +146,30 @@ final class SimSocket {
             if (sim.trace != null) {
                 sim.event("S" + n + " " + TraceFormat.status(status) + " -> " + TraceFormat.status(next));
             }
+            int previous = status;
             status = next;
+            if (previous == LISTEN) {
+                leaveListen();
+            }
         }
+    }
+
+    /** This socket no longer listens: the real listener closes unless another socket listens too. */
+    private void leaveListen() {
+        listener = null;
+        sim.releaseListener(listenPort);
+    }
+
+    /** The chip port this socket listens on, or -1 when it is not in LISTEN. */
+    int listeningOn() {
+        return status == LISTEN ? listenPort : -1;
     }
 
     /** Back to power-on state: CLOSED, no interrupts, pointers 0, every channel released. */
     void resetSocket() {
         dropChannels(false);
-        status = CLOSED;
+        setStatus(CLOSED);
+        slowAckNanos = 0;
         ir = 0;
         txRd = txWrLatched = rxWr = rxRd = 0;
         clearConnectionState();
@@ -161,10 +178,11 @@ final class SimSocket {
     private void clearConnectionState() {
         arpDoneAt = synTimeoutAt = sendTimeoutAt = finTimeoutAt = NEVER;
         sendReleaseAt = 0;
-        sendInFlight = udpSendPending = finRequested = finSent = peerFin = lastAckShown = false;
+        sendInFlight = finRequested = finSent = peerFin = lastAckShown = false;
         datagramHeld = false;
         destHost = null;
-        slowAckNanos = 0;
+        // slowAckNanos is a property of the socket's peers and stays until changed or chip reset;
+        // silence and an injected close belong to one connection.
         peerSilent = injectedClose = false;
     }
 
@@ -242,7 +260,8 @@ final class SimSocket {
             return;
         }
         try {
-            listener = sim.listenerFor(sim.reg16(base + Sn_PORT));
+            listenPort = sim.reg16(base + Sn_PORT);
+            listener = sim.listenerFor(listenPort);
             setStatus(LISTEN);
         } catch (IOException e) {
             sim.unhandled("S" + n + " could not open a loopback listener: " + e.getMessage());
@@ -286,13 +305,8 @@ final class SimSocket {
         arpAnswered = answered;
         long now = sim.now();
         arpDoneAt = now + (answered ? net.arpReplyNanos() : sim.arpTimeoutNanos());
+        this.arpTarget = arpTarget;
         setStatus(ARP);
-        if (answered) {
-            // A locally administered MAC made from the ARP target's IPv4 address.
-            sim.mem[base + Sn_DHAR] = 0x02;
-            sim.mem[base + Sn_DHAR + 1] = 0x00;
-            sim.put32(base + Sn_DHAR + 2, arpTarget);
-        }
     }
 
     private void arpFinished() {
@@ -306,11 +320,14 @@ final class SimSocket {
                 // UDP: the datagram is dropped, the socket stays open (datasheet: ARP timeout
                 // changes SOCK_ARP back to SOCK_UDP). We consume the data so TX_FSR recovers.
                 txRd = txWrLatched;
-                udpSendPending = false;
                 setStatus(UDP);
             }
             return;
         }
+        // The answer's MAC lands in Sn_DHAR: a locally administered one made from the target's IPv4.
+        sim.mem[base + Sn_DHAR] = 0x02;
+        sim.mem[base + Sn_DHAR + 1] = 0x00;
+        sim.put32(base + Sn_DHAR + 2, arpTarget);
         if (tcpMode) {
             startTcpConnect();
         } else {
@@ -427,7 +444,6 @@ final class SimSocket {
                 txWrLatched = txWr;
                 destAddress = sim.reg32(base + Sn_DIPR);
                 destPort = sim.reg16(base + Sn_DPORT);
-                udpSendPending = true;
                 if (destAddress == 0xFFFFFFFF) {
                     // Limited broadcast needs no ARP; nobody on our virtual wire listens to it.
                     sendDatagram();
@@ -672,7 +688,6 @@ final class SimSocket {
 
     private void sendDatagram() {
         int length = (txWrLatched - txRd) & 0xFFFF;
-        udpSendPending = false;
         VirtualNetwork.Host host = destHost;
         if (destAddress != 0xFFFFFFFF && host != null && !host.silent()) {
             Integer real = host.udpPorts().get(destPort);
@@ -804,6 +819,5 @@ final class SimSocket {
             }
             udp = null;
         }
-        listener = null; // shared per chip port; owned by the simulator
     }
 }

@@ -70,6 +70,8 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
     final int[] rxBase = new int[SOCKETS];
     final int[] rxSize = new int[SOCKETS];
     private final Map<Integer, ServerSocketChannel> listeners = new HashMap<>();
+    /** Real port each chip port listened on last, to re-bind the same one. */
+    private final Map<Integer, Integer> listenerPorts = new HashMap<>();
     private final ArrayDeque<String> unhandledLog = new ArrayDeque<>();
     TraceSink trace;
 
@@ -510,16 +512,46 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
         event("ICMP port unreachable from " + VirtualNetwork.formatIpv4(address) + ":" + port);
     }
 
+    /**
+     * The real listener for a chip TCP port, opened on the first LISTEN. It is re-bound to the same
+     * real port for later LISTENs on that chip port (so a test can keep using it) and closed whenever
+     * no socket listens there, so that connections meet a refusal as they would at the chip.
+     */
     ServerSocketChannel listenerFor(int chipPort) throws IOException {
         ServerSocketChannel ch = listeners.get(chipPort);
         if (ch == null) {
             ch = ServerSocketChannel.open();
-            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+            ch.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            Integer earlier = listenerPorts.get(chipPort);
+            try {
+                ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), earlier == null ? 0 : earlier), 4);
+            } catch (IOException taken) {
+                // Someone else took the port meanwhile: any free one will do; the test asks again.
+                ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+            }
             ch.configureBlocking(false);
             listeners.put(chipPort, ch);
+            listenerPorts.put(chipPort, ch.socket().getLocalPort());
             event("chip TCP port " + chipPort + " listens on real 127.0.0.1:" + ch.socket().getLocalPort());
         }
         return ch;
+    }
+
+    /** Closes the real listener of {@code chipPort} if no socket listens on it any more. */
+    void releaseListener(int chipPort) {
+        for (SimSocket s : sockets) {
+            if (s.listeningOn() == chipPort) {
+                return;
+            }
+        }
+        ServerSocketChannel ch = listeners.remove(chipPort);
+        if (ch != null) {
+            try {
+                ch.close(); // connections still queued in the backlog are reset, as the chip would
+            } catch (IOException e) {
+                unhandled("closing the listener of chip port " + chipPort + " failed: " + e.getMessage());
+            }
+        }
     }
 
     private void refreshAll() {
@@ -588,8 +620,9 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
     }
 
     /**
-     * The real loopback port on which the chip's TCP port {@code chipPort} accepts connections, once
-     * some socket has issued LISTEN on it (the port stays the same for later LISTENs); -1 before.
+     * The real loopback port on which the chip's TCP port {@code chipPort} accepts connections while
+     * some socket is in LISTEN on it; -1 when none is (connections are then refused). Later LISTENs on
+     * the same chip port get the same real port again whenever the system lets us re-bind it.
      */
     public int realTcpListenPort(int chipPort) {
         ServerSocketChannel ch = listeners.get(chipPort);

@@ -99,6 +99,29 @@ class FaultInjectionTest {
     }
 
     @Test
+    void slowPeerSettingOutlivesReopeningTheSocket() throws Exception {
+        Chip[] cc = new Chip[1];
+        try (Socket peer = established(cc)) {
+            Chip c = cc[0];
+            sim.faults().slowPeer(0, 100_000_000L);
+            c.f.command(0, CLOSE);
+            c.open(0, 0x01, 40001);
+            c.dest(0, 192, 168, 1, 10, 25);
+            c.f.command(0, CONNECT);
+            try (Socket second = server.accept()) {
+                c.awaitStatus(0, ESTABLISHED);
+                c.f.write(0x4000, 'y');
+                c.f.write16(Frames.sreg(0, TX_WR), 1);
+                c.f.command(0, SEND);
+                assertEquals(0, c.f.interrupts(0) & SEND_OK, "still slow on the new connection");
+                clock.advanceMillis(100);
+                c.awaitInterrupt(0, SEND_OK);
+                assertEquals('y', second.getInputStream().read());
+            }
+        }
+    }
+
+    @Test
     void silentPeerNeverAcknowledgesAndTheSocketTimesOut() throws Exception {
         Chip[] cc = new Chip[1];
         try (Socket peer = established(cc)) {

@@ -3,6 +3,7 @@ package dev.w5100alert.sim;
 import static dev.w5100alert.sim.Chip.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -252,12 +253,56 @@ class NetworkScenarioTest {
             assertArrayEquals("HELO".getBytes(StandardCharsets.US_ASCII), c.receive(1, 4));
             c.send(1, "250".getBytes(StandardCharsets.US_ASCII));
             assertArrayEquals("250".getBytes(StandardCharsets.US_ASCII), client.getInputStream().readNBytes(3));
+            // The socket is taken: nobody listens on 8080 any more, a second client is refused.
+            assertEquals(-1, sim.realTcpListenPort(8080));
+            assertThrows(java.net.ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), real).close());
         }
         // Same chip port, same real port for the next LISTEN.
         c.f.command(1, CLOSE);
         c.open(1, 0x01, 8080);
         c.f.command(1, LISTEN);
         assertEquals(real, sim.realTcpListenPort(8080));
+    }
+
+    @Test
+    void twoSocketsListeningOnOnePortEachTakeOneConnection() throws Exception {
+        Chip c = chip(VirtualNetwork.EMPTY);
+        for (int s = 0; s < 2; s++) {
+            c.open(s, 0x01, 25);
+            c.f.command(s, LISTEN);
+        }
+        int real = sim.realTcpListenPort(25);
+        try (Socket a = new Socket(InetAddress.getLoopbackAddress(), real);
+             Socket b = new Socket(InetAddress.getLoopbackAddress(), real)) {
+            Chip.awaitTrue(() -> c.status(0) == ESTABLISHED && c.status(1) == ESTABLISHED,
+                    () -> "S0 0x" + Integer.toHexString(c.status(0)) + " S1 0x" + Integer.toHexString(c.status(1)));
+            assertEquals(-1, sim.realTcpListenPort(25));
+            assertTrue(a.isConnected() && b.isConnected());
+        }
+    }
+
+    @Test
+    void closingTheOnlyListeningSocketRefusesNewConnections() throws Exception {
+        Chip c = chip(VirtualNetwork.EMPTY);
+        c.open(2, 0x01, 80);
+        c.f.command(2, LISTEN);
+        int real = sim.realTcpListenPort(80);
+        assertTrue(real > 0);
+        c.f.command(2, CLOSE);
+        assertEquals(-1, sim.realTcpListenPort(80));
+        assertThrows(java.net.ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), real).close());
+    }
+
+    @Test
+    void answeredArpTakesTheConfiguredVirtualTime() throws Exception {
+        echo = new EchoServer();
+        Chip c = chip(VirtualNetwork.builder().host("192.168.1.10").tcp(7, echo.port()).arpReplyNanos(2_000_000).build());
+        connect(c, 0, 192, 168, 1, 10, 7);
+        assertEquals(ARP, c.status(0));
+        assertEquals(0xFF, c.f.read(Frames.sreg(0, 0x06)), "DHAR unchanged while resolving");
+        clock.advanceMillis(2);
+        c.awaitStatus(0, ESTABLISHED);
+        assertEquals(0x02, c.f.read(Frames.sreg(0, 0x06)), "DHAR now holds the answer");
     }
 
     @Test

@@ -42,6 +42,27 @@ class TraceAndCountersTest {
     }
 
     @Test
+    void traceNamesCommandsAndStatesOfARealConnection() throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (EchoServer echo = new EchoServer();
+             W5100Simulator sim = new W5100Simulator(
+                     VirtualNetwork.builder().host("192.168.1.10").tcp(7, echo.port()).build(), () -> 0L)) {
+            sim.trace(lines::add);
+            Chip c = new Chip(sim).configure();
+            c.open(0, 0x01, 4000);
+            c.dest(0, 192, 168, 1, 10, 7);
+            c.f.command(0, 0x04);
+            c.awaitStatus(0, 0x17);
+            c.f.interrupts(0);
+            c.f.command(0, 0x10);
+        }
+        for (String expected : new String[] {"W S0_CR=CONNECT", "R S0_SR=ESTABLISHED", "W S0_CR=CLOSE",
+            "# S0 INIT -> ARP", "# S0 ARP -> SYNSENT", "R S0_IR=CON", "W S0_DIPR[3]=0x0A", "W SIPR[0]=0xC0"}) {
+            assertTrue(lines.contains(expected), expected + " missing from " + lines);
+        }
+    }
+
+    @Test
     void countersCountFramesPerRegister() {
         try (W5100Simulator sim = new W5100Simulator(VirtualNetwork.EMPTY, () -> 0L)) {
             Frames f = new Frames(sim);

@@ -60,6 +60,28 @@ public final class ByteText implements CharSequence {
         return this;
     }
 
+    /** Appends one character as UTF-8 (without this overload a char would widen to a number). */
+    public ByteText append(char c) {
+        int start = length;
+        if (c < 0x80) {
+            put(start, 1);
+            bytes[length++] = (byte) c;
+        } else if (c < 0x800) {
+            put(start, 2);
+            bytes[length++] = (byte) (0xC0 | c >> 6);
+            bytes[length++] = (byte) (0x80 | c & 0x3F);
+        } else if (Character.isSurrogate(c)) {
+            put(start, 1);
+            bytes[length++] = '?';
+        } else {
+            put(start, 3);
+            bytes[length++] = (byte) (0xE0 | c >> 12);
+            bytes[length++] = (byte) (0x80 | c >> 6 & 0x3F);
+            bytes[length++] = (byte) (0x80 | c & 0x3F);
+        }
+        return this;
+    }
+
     /** Appends raw bytes (expected to be UTF-8). */
     public ByteText append(byte[] b, int off, int len) {
         put(length, len);

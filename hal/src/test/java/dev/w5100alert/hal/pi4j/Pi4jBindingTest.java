@@ -85,4 +85,41 @@ class Pi4jBindingTest {
         order.verify(pin).low();
         order.verify(pin).high();
     }
+
+    @Test
+    void openConfiguresLinuxfsSpiInModeZeroWithBusChipSelectAndClock() {
+        com.pi4j.context.Context context = contextMock();
+        Spi spi = mock(Spi.class);
+        org.mockito.ArgumentCaptor<com.pi4j.io.spi.SpiConfig> config =
+                org.mockito.ArgumentCaptor.forClass(com.pi4j.io.spi.SpiConfig.class);
+        when(context.create(config.capture())).thenReturn(spi);
+        Pi4jSpiBus.open(context, 0, 1, 14_000_000);
+        com.pi4j.io.spi.SpiConfig c = config.getValue();
+        assertEquals(com.pi4j.io.spi.SpiMode.MODE_0, c.mode());
+        assertEquals(14_000_000, c.baud());
+        assertEquals(com.pi4j.io.spi.SpiBus.BUS_0, c.bus());
+        assertEquals(com.pi4j.io.spi.SpiChipSelect.CS_1, c.chipSelect());
+        assertEquals("linuxfs-spi", c.provider());
+    }
+
+    @Test
+    void openConfiguresTheResetPinReleasedHigh() {
+        com.pi4j.context.Context context = contextMock();
+        org.mockito.ArgumentCaptor<com.pi4j.io.gpio.digital.DigitalOutputConfig> config =
+                org.mockito.ArgumentCaptor.forClass(com.pi4j.io.gpio.digital.DigitalOutputConfig.class);
+        when(context.create(config.capture())).thenReturn(mock(DigitalOutput.class));
+        Pi4jResetLine.open(context, 25);
+        assertEquals(25, config.getValue().address());
+        assertEquals(com.pi4j.io.gpio.digital.DigitalState.HIGH, config.getValue().initialState());
+        assertEquals("linuxfs-digital-output", config.getValue().provider());
+    }
+
+    /** A Pi4J context with no properties (the config builders read them). */
+    private static com.pi4j.context.Context contextMock() {
+        com.pi4j.context.Context context = mock(com.pi4j.context.Context.class);
+        com.pi4j.context.ContextProperties props = mock(com.pi4j.context.ContextProperties.class);
+        when(props.all()).thenReturn(java.util.Map.of());
+        when(context.properties()).thenReturn(props);
+        return context;
+    }
 }

@@ -47,8 +47,13 @@ class TcpConformanceTest {
 
     /** Non-blocking pump: send what fits, read what is there, idle when neither moved. */
     static byte[] echo(Rig rig, TcpSocket s, byte[] data, long seed) {
+        return pump(rig, s, data, 0, seed);
+    }
+
+    /** As {@link #echo}, when the first {@code alreadySent} bytes were sent by the caller. */
+    static byte[] pump(Rig rig, TcpSocket s, byte[] data, int alreadySent, long seed) {
         byte[] back = new byte[data.length];
-        int sent = 0;
+        int sent = alreadySent;
         int received = 0;
         long deadline = rig.clock.nanoTime() + 120 * SECOND;
         while (received < data.length) {
@@ -99,6 +104,7 @@ class TcpConformanceTest {
             assertEquals(ConnectOutcome.UNREACHABLE, s.connect(Ipv4.of(192, 168, 1, 99), 25, 30 * SECOND));
             long took = rig.clock.nanoTime() - start;
             assertTrue(took >= Rig.config(MemorySplit.EVEN).arpGiveUpNanos() && took < 3 * SECOND, "ARP time " + took);
+            assertTrue(rig.driver.config().isOnLink(s.remoteIp()), "the host itself did not answer");
             assertClosed(rig, s);
         }
     }
@@ -109,6 +115,7 @@ class TcpConformanceTest {
             TcpSocket s = rig.driver.openTcp();
             assertEquals(ConnectOutcome.UNREACHABLE, s.connect(Ipv4.of(10, 20, 30, 40), 25, 30 * SECOND));
             assertEquals(SocketFailure.UNREACHABLE, s.failure());
+            assertEquals(false, rig.driver.config().isOnLink(s.remoteIp()), "it was the gateway");
             assertClosed(rig, s);
         }
     }
@@ -252,6 +259,38 @@ class TcpConformanceTest {
             // SEND, then the CLOSE on the way out: two command deadlines of 50 ms at most
             assertTrue(took <= 2 * 50_000_000L + 1_000_000L, "bounded by the command deadline: " + took);
             assertEquals(0, rig.driver.socketsInUse(), "slot released even though the chip is stuck");
+        }
+    }
+
+    @Test
+    void slowPeerDelaysSendOkAndSendTakesNothingMeanwhile() throws Exception {
+        try (LoopbackServers.Tcp server = LoopbackServers.echo(); Rig rig = new Rig(echoNet(server)).up()) {
+            TcpSocket s = rig.driver.openTcp();
+            assertEquals(ConnectOutcome.CONNECTED, s.connect(Rig.SERVER, 7, 10 * SECOND));
+            rig.sim.faults().slowPeer(s.socketNumber(), 50_000_000L); // SEND_OK 50 ms after SEND
+            byte[] data = LoopbackServers.pattern(3000);
+            assertEquals(2048, s.send(data, 0, data.length), "what fits in the 2 KB buffer");
+            assertEquals(0, s.send(data, 2048, 952), "nothing more before SEND_OK");
+            long start = rig.clock.nanoTime();
+            assertArrayEquals(data, pump(rig, s, data, 2048, 3));
+            assertTrue(rig.clock.nanoTime() - start >= 50_000_000L, "the second SEND waited for the first SEND_OK");
+            assertTrue(s.close(5 * SECOND));
+        }
+    }
+
+    @Test
+    void silentPeerEndsTheConnectionWithTimeoutNotAHang() throws Exception {
+        try (LoopbackServers.Tcp server = LoopbackServers.echo(); Rig rig = new Rig(echoNet(server))) {
+            rig.driver.bringUp(Rig.config(MemorySplit.EVEN).withRetry(100, 2)); // chip gives up after 10+20+40 ms
+            TcpSocket s = rig.driver.openTcp();
+            assertEquals(ConnectOutcome.CONNECTED, s.connect(Rig.SERVER, 7, 10 * SECOND));
+            rig.sim.faults().silencePeer(s.socketNumber());
+            long start = rig.clock.nanoTime();
+            int result = s.sendFully(new byte[100], 0, 100, 30 * SECOND);
+            assertEquals(W5100Socket.FAILED, result);
+            assertEquals(SocketFailure.TIMED_OUT, s.failure());
+            assertTrue(rig.clock.nanoTime() - start < 2 * SECOND, "ended by the chip's retransmission limit");
+            assertClosed(rig, s);
         }
     }
 
