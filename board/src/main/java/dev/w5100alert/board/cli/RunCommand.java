@@ -2,13 +2,11 @@ package dev.w5100alert.board.cli;
 
 import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.log.Log;
+import dev.w5100alert.board.loop.ServiceLoop;
 import dev.w5100alert.board.stack.PiBoard;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.Clock;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,18 +39,6 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         Log log = Log.to(err, timestamps);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            log.info("run", "SIGTERM: stopping");
-            stop.set(true);
-            try {
-                stopped.await(graceSeconds + 5L, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "w5100-alert-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         try (PiBoard board = PiBoard.open(cfg, cfg.outbox().directory(), Clock.SYSTEM, log, null)) {
             try {
                 board.stack.bringUp();
@@ -62,11 +48,8 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             }
             log.info("run", "W5100 up at " + cfg.network().ipText() + "; " + cfg.sensors().size() + " sensor(s); "
                     + board.stack.outbox.pendingCount() + " alert(s) waiting in " + cfg.outbox().directory());
-            board.stack.agent.run(stop::get, graceSeconds * 1_000_000_000L);
-            log.info("run", "stopped cleanly");
+            ServiceLoop.runUntilShutdown(board.stack.agent, graceSeconds * 1_000_000_000L, log);
             return ExitCodes.OK;
-        } finally {
-            stopped.countDown();
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
  * <ul>
  *   <li>{@code produce CONFIG OUTBOX PORT N}: stores N alerts (printing {@code ACCEPTED subject} only
  *   after each is forced to disk), then sends until killed (at most 120 s).</li>
+ *   <li>{@code produce CONFIG OUTBOX PORT N GRACE_MS}: the same, but then runs as the service until SIGTERM.</li>
  *   <li>{@code drain CONFIG OUTBOX PORT}: sends what the outbox holds, prints {@code DRAINED} and exits 0.</li>
  * </ul>
  */
@@ -36,6 +37,11 @@ public final class KillChild {
                         System.out.println("ACCEPTED kill-test #" + i);
                         System.out.flush();
                     }
+                }
+                if (args.length > 5) { // "produce ... N GRACE_MS": run as the service until SIGTERM
+                    dev.w5100alert.board.loop.ServiceLoop.runUntilShutdown(board.stack.agent,
+                            Long.parseLong(args[5]) * 1_000_000L, log);
+                    return;
                 }
                 board.stack.agent.runUntilIdle(System.nanoTime() + 120_000_000_000L);
                 System.exit(3); // the parent should have killed us long before

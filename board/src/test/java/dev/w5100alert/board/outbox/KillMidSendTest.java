@@ -117,6 +117,30 @@ class KillMidSendTest {
         }
     }
 
+    @Test
+    void sigtermDuringAHungSendParksTheAlertAndExitsCleanly() throws Exception {
+        Path config = dir.resolve("board.conf");
+        Files.writeString(config, CONFIG);
+        Path outbox = dir.resolve("outbox");
+        try (ScriptedSmtpServer hung = new ScriptedSmtpServer(Behaviour.STALL_AFTER_DATA)) {
+            Process p = child("produce", config.toString(), outbox.toString(), String.valueOf(hung.port()), "2", "1000");
+            assertTrue(hung.stalled.await(90, TimeUnit.SECONDS), () -> readQuietly(dir.resolve("child-produce.err")));
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exits within the grace time plus margin");
+            String log = readQuietly(dir.resolve("child-produce.err"));
+            assertTrue(log.contains("stop requested (SIGTERM)"), log);
+            assertTrue(log.contains("alert 1 parked in the outbox"), log);
+            assertTrue(log.contains("stopped cleanly"), log);
+            assertEquals(143, p.exitValue(), "128 + SIGTERM after the shutdown hook ran");
+        }
+        try (ScriptedSmtpServer second = new ScriptedSmtpServer()) {
+            Process p = child("drain", config.toString(), outbox.toString(), String.valueOf(second.port()));
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), () -> readQuietly(dir.resolve("child-drain.err")));
+            assertEquals(Set.of("kill-test #1", "kill-test #2"), subjects(second.received()));
+        }
+    }
+
     static String readQuietly(Path p) {
         try {
             return Files.readString(p);
