@@ -38,6 +38,15 @@ final class DiagnoseCommand extends Main.Io implements Callable<Integer> {
         if (cfg == null) {
             return ExitCodes.BAD_CONFIG;
         }
+        try {
+            return diagnose(cfg);
+        } catch (Target.HardwareUnavailable e) {
+            err.println(e.getMessage());
+            return ExitCodes.NO_CHIP;
+        }
+    }
+
+    private int diagnose(BoardConfig cfg) throws Exception {
         try (Target t = Target.open(target, cfg, Log.to(err, false), null, out)) {
             out.println("1. SPI and chip detection (bus " + cfg.hardware().spiBus() + ", CS " + cfg.hardware().spiChipSelect()
                     + ", " + cfg.hardware().spiClockHz() + " Hz, reset pin "

@@ -154,6 +154,13 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** What to tell a person when Pi4J cannot open SPI or GPIO. */
+    static String hardwareProblem(RuntimeException e) {
+        return "cannot open the Pi's SPI/GPIO (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). "
+                + "Is this a Raspberry Pi with SPI enabled (/dev/spidev0.0 present) and is the user in the spi and "
+                + "gpio groups? Without hardware use --simulated, or the demo command.";
+    }
+
     static Path tempOutbox() throws IOException {
         return Files.createTempDirectory("w5100-alert-outbox");
     }

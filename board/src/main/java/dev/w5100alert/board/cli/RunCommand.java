@@ -39,7 +39,14 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         Log log = Log.to(err, timestamps);
-        try (PiBoard board = PiBoard.open(cfg, cfg.outbox().directory(), Clock.SYSTEM, log, null)) {
+        PiBoard opened;
+        try {
+            opened = PiBoard.open(cfg, cfg.outbox().directory(), Clock.SYSTEM, log, null);
+        } catch (RuntimeException e) {
+            log.error("run", Main.hardwareProblem(e));
+            return ExitCodes.NO_CHIP;
+        }
+        try (PiBoard board = opened) {
             try {
                 board.stack.bringUp();
             } catch (ChipDetectionException e) {

@@ -33,6 +33,15 @@ final class SendTestCommand extends Main.Io implements Callable<Integer> {
         if (cfg == null) {
             return ExitCodes.BAD_CONFIG;
         }
+        try {
+            return send(cfg);
+        } catch (Target.HardwareUnavailable e) {
+            err.println(e.getMessage());
+            return ExitCodes.NO_CHIP;
+        }
+    }
+
+    private int send(BoardConfig cfg) throws Exception {
         Log log = Log.to(err, false);
         try (Target t = Target.open(target, cfg, log, new PrintTranscript(out, ""), out)) {
             try {

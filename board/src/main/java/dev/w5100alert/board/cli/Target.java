@@ -22,6 +22,15 @@ import picocli.CommandLine.Option;
  */
 final class Target implements AutoCloseable {
 
+    /** The Pi's SPI or GPIO could not be opened (not a Pi, SPI disabled, no permission). */
+    static final class HardwareUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HardwareUnavailable(String message) {
+            super(message);
+        }
+    }
+
     /** The shared options. */
     static final class Options {
         @Option(names = "--simulated", description = "use the simulated W5100 and mock GPIO instead of the Pi's hardware")
@@ -51,7 +60,12 @@ final class Target implements AutoCloseable {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Main()),
                         "--smtp-port needs --simulated");
             }
-            PiBoard pi = PiBoard.open(cfg, outboxDir, Clock.SYSTEM, log, transcript);
+            PiBoard pi;
+            try {
+                pi = PiBoard.open(cfg, outboxDir, Clock.SYSTEM, log, transcript);
+            } catch (RuntimeException e) {
+                throw new HardwareUnavailable(Main.hardwareProblem(e));
+            }
             return new Target(pi.stack, pi, null, outboxDir);
         }
         GreenMail gm = null;

@@ -75,6 +75,16 @@ class MainTest {
     }
 
     @Test
+    void runWithoutTheHardwareSaysWhatIsMissingAndExitsWith4() throws Exception {
+        Path conf = dir.resolve("board.conf");
+        Files.writeString(conf, Files.readString(Path.of("deploy/w5100-alert.conf"))
+                .replace("directory = /var/lib/w5100-alert", "directory = " + dir.resolve("outbox")));
+        // This machine has no /dev/spidev0.0 (and on a Pi without a W5100 bring-up fails): exit 4 either way.
+        assertEquals(ExitCodes.NO_CHIP, run(Map.of("W5100_SMTP_PASSWORD", "x"), "run", "--config", conf.toString()));
+        assertTrue(err().contains("cannot open the Pi's SPI/GPIO") || err().contains("W5100 not detected"), err());
+    }
+
+    @Test
     void demoDeliversEveryAlertToTheEmbeddedGreenMailAndPrintsTranscriptAndMessages() {
         int code = run(Map.of(), "demo", "--timeout", "90");
         String o = out();
