@@ -160,7 +160,12 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                 reported[i] = raw[i];
                 log.info(C, "sensor " + sensors.get(i).name() + " is "
                         + (raw[i] ? sensors.get(i).activeName() : sensors.get(i).inactiveName()));
+                long suppressedBefore = alerters[i].suppressed();
                 alerters[i].onChange(raw[i], rawMillis[i], now);
+                if (alerters[i].suppressed() != suppressedBefore) {
+                    log.info(C, "change of sensor " + sensors.get(i).name() + " not mailed: inside its min-interval "
+                            + "and coalesce is off (" + alerters[i].suppressed() + " so far)");
+                }
                 work++;
             }
         }

@@ -228,6 +228,24 @@ class AlertAgentTest {
     }
 
     @Test
+    void withoutCoalescingChangesInsideTheIntervalAreOnlyLogged() throws IOException {
+        BoardConfig.Sensor strict = new BoardConfig.Sensor("door", 17, BoardConfig.Pull.UP, false, Duration.ofMillis(50),
+                "open", "closed", new BoardConfig.AlertRule("Door {state}", "b", List.of("ops@example.org"),
+                Duration.ofSeconds(60), false, 0));
+        ScriptedTransport t = new ScriptedTransport(1);
+        try (Outbox o = outbox()) {
+            AlertAgent agent = new AlertAgent(List.of(strict), queue, i -> pinLevels[i], new boolean[] {false}, o, t,
+                    ChipSupervisor.NONE, clock, log, 5 * S);
+            edge(true);
+            runFor(agent, 1 * S);
+            edge(false);
+            runFor(agent, 70 * S);
+            assertEquals(List.of("Door open"), t.delivered.stream().map(Alert::subject).toList());
+            assertTrue(log.contains("change of sensor door not mailed"), log.lines()::toString);
+        }
+    }
+
+    @Test
     void droppedGpioEventsAreRepairedByReadingTheLevel() throws IOException {
         SensorEventQueue tiny = new SensorEventQueue(1);
         ScriptedTransport t = new ScriptedTransport(1);
