@@ -12,6 +12,7 @@ public final class Faults {
     boolean commandsStuck;
     int misoStuck = -1;
     boolean lostReset;
+    int openPointers;
 
     Faults(W5100Simulator sim) {
         this.sim = sim;
@@ -93,12 +94,26 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * OPEN starts TX_RD, TX_WR, RX_RD (and the internal RX write pointer) at {@code value} instead of 0,
+     * e.g. 0xFFF0 so the 16-bit pointers wrap during the first transfer. Catches drivers that assume
+     * the pointers start at 0 instead of reading them. Default 0.
+     */
+    public Faults openPointersAt(int value) {
+        if (value < 0 || value > 0xFFFF) {
+            throw new IllegalArgumentException("pointer must be 0..0xFFFF, got " + value);
+        }
+        openPointers = value;
+        return this;
+    }
+
     /** Heals every global fault (the per-socket peer faults end with the connection). */
     public Faults clear() {
         arpNoAnswer = false;
         commandsStuck = false;
         misoStuck = -1;
         lostReset = false;
+        openPointers = 0;
         return this;
     }
 }

@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -42,12 +41,19 @@ public final class SimServer implements AutoCloseable {
 
     private final W5100Simulator sim;
     private final ServerSocket server;
+    private final java.util.function.Consumer<String> log;
 
-    /** Binds {@code 127.0.0.1:port} (0 = any free port) for a simulator on {@code network}. */
+    /** Binds {@code 127.0.0.1:port} (0 = any free port) for a simulator on {@code network}; logs to stderr. */
     public SimServer(VirtualNetwork network, int port) throws IOException {
+        this(network, port, System.err::println);
+    }
+
+    /** As above, with session and protocol-error messages going to {@code log}. */
+    public SimServer(VirtualNetwork network, int port, java.util.function.Consumer<String> log) throws IOException {
+        this.log = log;
         this.sim = new W5100Simulator(network, System::nanoTime);
         this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        server.bind(new InetSocketAddress(VirtualNetwork.LOOPBACK, port), 1);
     }
 
     /** The bound port. */
@@ -78,7 +84,7 @@ public final class SimServer implements AutoCloseable {
                         new BufferedOutputStream(client.getOutputStream(), 1 << 16));
             } catch (IOException e) {
                 // The client went away mid-command; the chip keeps its state for the next one.
-                System.err.println("w5100-sim: client session ended: " + e.getMessage());
+                log.accept("w5100-sim: client session ended: " + e.getMessage());
             }
         }
     }
@@ -137,8 +143,8 @@ public final class SimServer implements AutoCloseable {
         }
     }
 
-    private static void protocolError(OutputStream out, String what) throws IOException {
-        System.err.println("w5100-sim: protocol error: " + what);
+    private void protocolError(OutputStream out, String what) throws IOException {
+        log.accept("w5100-sim: protocol error: " + what);
         out.write('?');
         out.flush();
     }

@@ -35,6 +35,20 @@ import java.util.Map;
  */
 public final class VirtualNetwork {
 
+    /**
+     * 127.0.0.1, spelled out: the only address the simulator ever binds or connects to (not
+     * {@code InetAddress.getLoopbackAddress()}, which may be ::1 when IPv6 is preferred).
+     */
+    public static final java.net.InetAddress LOOPBACK;
+
+    static {
+        try {
+            LOOPBACK = java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** A network with no hosts at all: every ARP goes unanswered. */
     public static final VirtualNetwork EMPTY = builder().build();
 

@@ -5,7 +5,6 @@ import static dev.w5100alert.sim.RegisterTable.*;
 import dev.w5100alert.hal.SpiBus;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayDeque;
@@ -524,10 +523,10 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
             ch.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
             Integer earlier = listenerPorts.get(chipPort);
             try {
-                ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), earlier == null ? 0 : earlier), 4);
+                ch.bind(new InetSocketAddress(VirtualNetwork.LOOPBACK, earlier == null ? 0 : earlier), 4);
             } catch (IOException taken) {
                 // Someone else took the port meanwhile: any free one will do; the test asks again.
-                ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+                ch.bind(new InetSocketAddress(VirtualNetwork.LOOPBACK, 0), 4);
             }
             ch.configureBlocking(false);
             listeners.put(chipPort, ch);

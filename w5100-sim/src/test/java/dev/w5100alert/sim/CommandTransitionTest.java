@@ -158,7 +158,7 @@ class CommandTransitionTest {
     }
 
     @ParameterizedTest(name = "command 0x{0}")
-    @CsvSource({"0x21", "0x22", "0x03", "0x80", "0xFF"})
+    @CsvSource({"0x21", "0x22", "0x03", "0x80", "0xFF"}) // SEND_MAC/SEND_KEEP do not apply in INIT
     void unmodelledOrInvalidCommandsAreReported(String hex) throws Exception {
         Chip c = reach("INIT");
         c.f.command(0, Integer.decode(hex));

@@ -140,6 +140,25 @@ class FaultInjectionTest {
     }
 
     @Test
+    void keepAliveToASilentPeerTimesOutAndToALivePeerDoesNothing() throws Exception {
+        Chip[] cc = new Chip[1];
+        try (Socket peer = established(cc)) {
+            Chip c = cc[0];
+            c.f.command(0, 0x22); // SEND_KEEP
+            clock.advanceMillis(60_000);
+            assertEquals(ESTABLISHED, c.status(0), "a live peer acknowledges the probe");
+            sim.faults().silencePeer(0);
+            c.f.command(0, 0x22);
+            clock.advanceMillis(31_799);
+            assertEquals(ESTABLISHED, c.status(0));
+            clock.advanceMillis(1);
+            assertEquals(CLOSED, c.status(0));
+            assertEquals(TIMEOUT, c.f.interrupts(0));
+            assertEquals(0, sim.counters().unhandled(), sim.unhandledLog().toString());
+        }
+    }
+
+    @Test
     void arpNoAnswerTimesOutEvenForADeclaredHost() {
         sim = new W5100Simulator(VirtualNetwork.builder().host("192.168.1.10").tcp(25, 2525).build(), clock::nanoTime);
         Chip c = new Chip(sim).configure();

@@ -329,6 +329,26 @@ class NetworkScenarioTest {
     }
 
     @Test
+    void sendMacSkipsArpAndDelivers() throws Exception {
+        try (DatagramSocket udpEcho = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            udpEcho.setSoTimeout(20_000);
+            Chip c = chip(VirtualNetwork.builder().host("192.168.1.10").udp(7, udpEcho.getLocalPort()).build());
+            sim.faults().arpNoAnswer(true); // SEND_MAC must not need ARP
+            c.open(0, 0x02, 5353);
+            c.dest(0, 192, 168, 1, 10, 7);
+            c.f.write(0x4000, 'm');
+            c.f.write16(Frames.sreg(0, TX_WR), 1);
+            c.f.command(0, 0x21);
+            assertEquals(UDP, c.status(0));
+            assertEquals(SEND_OK, c.f.interrupts(0));
+            DatagramPacket p = new DatagramPacket(new byte[16], 16);
+            udpEcho.receive(p);
+            assertEquals(1, p.getLength());
+            assertEquals('m', p.getData()[0]);
+        }
+    }
+
+    @Test
     void udpToAnUnmappedPortRaisesUnreachable() {
         Chip c = chip(VirtualNetwork.builder().host("192.168.1.10").udp(7, 9).build());
         c.open(0, 0x02, 5353);

@@ -18,11 +18,12 @@ class SimServerTest {
     private SimServer server;
     private Thread serving;
     private EchoServer echo;
+    private final java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         echo = new EchoServer();
-        server = new SimServer(VirtualNetwork.builder().host("192.168.1.10").tcp(7, echo.port()).build(), 0);
+        server = new SimServer(VirtualNetwork.builder().host("192.168.1.10").tcp(7, echo.port()).build(), 0, log::add);
         serving = new Thread(() -> {
             try {
                 server.serve();
@@ -157,6 +158,7 @@ class SimServerTest {
             assertEquals('?', in.read());
             assertEquals(-1, in.read(), "session closed after a protocol error");
         }
+        assertTrue(log.stream().anyMatch(l -> l.contains("unknown command byte 0x5a")), log.toString());
         try (Socket s = client()) {
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** TCP client through a real loopback echo server, with data crossing the ring end at every buffer size. */
 class TcpEchoTest {
 
-    @ParameterizedTest(name = "{0} KB buffers")
-    @ValueSource(ints = {1, 2, 4, 8})
-    void echoCrossesTheRingEndAtEveryBufferSize(int kb) throws Exception {
+    @ParameterizedTest(name = "{0} KB buffers, pointers from 0x{1}")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 0", "2, 0", "4, 0", "8, 0", "1, FFF0", "2, 7FFF", "4, FE01", "8, FFFF"})
+    void echoCrossesTheRingEndAtEveryBufferSize(int kb, String pointerHex) throws Exception {
+        int pointerStart = Integer.parseInt(pointerHex, 16);
         int code = Integer.numberOfTrailingZeros(kb);
         long seed = 0x5EED0000L + kb;
         Random random = new Random(seed);
@@ -21,6 +21,7 @@ class TcpEchoTest {
             VirtualNetwork net = VirtualNetwork.builder().host("192.168.1.10").tcp(7, echo.port()).build();
             VirtualClock clock = new VirtualClock();
             try (W5100Simulator sim = new W5100Simulator(net, clock::nanoTime)) {
+                sim.faults().openPointersAt(pointerStart); // also wraps the 16-bit pointers themselves
                 Chip chip = new Chip(sim).configure();
                 // Only socket 0 gets memory when the size is 8 KB; the others are unused here.
                 chip.f.write(0x001A, code);
@@ -32,6 +33,8 @@ class TcpEchoTest {
 
                 chip.open(0, 0x01, 40000);
                 assertEquals(Chip.INIT, chip.status(0));
+                assertEquals(pointerStart, chip.f.read16(Frames.sreg(0, Chip.TX_WR)));
+                assertEquals(pointerStart, chip.f.read16(Frames.sreg(0, Chip.RX_RD)));
                 chip.dest(0, 192, 168, 1, 10, 7);
                 chip.f.command(0, Chip.CONNECT);
                 assertEquals(0, chip.f.read(Frames.sreg(0, Chip.CR)), "Sn_CR reads 0 once accepted");
@@ -50,7 +53,7 @@ class TcpEchoTest {
                 }
                 assertTrue(total > size * 2, "data crossed the ring end");
                 assertEquals(size, chip.f.read16Stable(Frames.sreg(0, Chip.TX_FSR)), "all data acknowledged");
-                assertEquals(total & 0xFFFF, chip.f.read16(Frames.sreg(0, Chip.TX_RD)));
+                assertEquals((pointerStart + total) & 0xFFFF, chip.f.read16(Frames.sreg(0, Chip.TX_RD)));
 
                 chip.f.command(0, Chip.DISCON);
                 chip.awaitStatus(0, Chip.CLOSED);

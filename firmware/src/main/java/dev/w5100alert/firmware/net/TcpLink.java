@@ -14,7 +14,11 @@ public interface TcpLink {
     enum State { CLOSED, CONNECTING, CONNECTED, FAILED }
 
     /** Why the link failed or closed on its own. */
-    enum Failure { NONE, REFUSED, TIMEOUT, UNREACHABLE, RESET, IO_ERROR }
+    enum Failure {
+        NONE, REFUSED, TIMEOUT, UNREACHABLE, RESET, IO_ERROR,
+        /** The network device itself failed (SPI error, chip not answering): reset it before retrying. */
+        DEVICE_ERROR
+    }
 
     /**
      * Starts connecting to {@code ipv4:port} ({@code ipv4} in network order, e.g. 127.0.0.1 is 0x7F000001).

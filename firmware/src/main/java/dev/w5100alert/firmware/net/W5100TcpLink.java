@@ -2,6 +2,7 @@ package dev.w5100alert.firmware.net;
 
 import dev.w5100alert.hal.ConnectOutcome;
 import dev.w5100alert.hal.SocketFailure;
+import dev.w5100alert.hal.SpiException;
 import dev.w5100alert.hal.TcpSocket;
 import dev.w5100alert.hal.W5100Driver;
 import dev.w5100alert.hal.W5100Exception;
@@ -13,7 +14,9 @@ import dev.w5100alert.hal.W5100Exception;
  * FIN handshake at most {@code closeTimeoutNanos} of clock time (0 = send FIN and free the socket at
  * once). {@code write}/{@code read} allocate nothing; {@code connect} allocates the driver's socket
  * handle, once per session. The chip's own timeouts (ARP, SYN and data retransmission) surface as
- * {@link Failure#UNREACHABLE} / {@link Failure#TIMEOUT}.
+ * {@link Failure#UNREACHABLE} / {@link Failure#TIMEOUT}. A bus or chip fault ({@link SpiException},
+ * {@link W5100Exception}, a chip that stops taking commands) never escapes as an exception: the link fails
+ * with {@link Failure#DEVICE_ERROR}, the engine reports a transient failure, and the board resets the chip.
  */
 public final class W5100TcpLink implements TcpLink {
 
@@ -43,18 +46,22 @@ public final class W5100TcpLink implements TcpLink {
             socket = driver.openTcp();
             socket.connectStart(ipv4, port, connectTimeoutNanos);
             state = State.CONNECTING;
-        } catch (W5100Exception e) {
-            // No free socket or the chip did not open one: the engine reports CONNECT_FAILED and retries later.
-            release();
-            failure = Failure.IO_ERROR;
-            state = State.FAILED;
+        } catch (W5100Exception | SpiException e) {
+            // No free socket, or the chip did not open one: the engine reports CONNECT_FAILED, retried later.
+            deviceFault();
         }
     }
 
     @Override
     public State poll() {
         if (state == State.CONNECTING) {
-            ConnectOutcome o = socket.connectPoll();
+            ConnectOutcome o;
+            try {
+                o = socket.connectPoll();
+            } catch (W5100Exception | SpiException e) {
+                deviceFault();
+                return state;
+            }
             switch (o) {
                 case IN_PROGRESS -> {
                 }
@@ -62,7 +69,7 @@ public final class W5100TcpLink implements TcpLink {
                 case UNREACHABLE -> fail(Failure.UNREACHABLE);
                 case REFUSED -> fail(Failure.REFUSED);
                 case TIMED_OUT -> fail(Failure.TIMEOUT);
-                case CHIP_ERROR -> fail(Failure.IO_ERROR);
+                case CHIP_ERROR -> fail(Failure.DEVICE_ERROR);
             }
         }
         return state;
@@ -76,7 +83,13 @@ public final class W5100TcpLink implements TcpLink {
         if (len == 0) {
             return 0;
         }
-        int n = socket.send(b, off, len);
+        int n;
+        try {
+            n = socket.send(b, off, len);
+        } catch (W5100Exception | SpiException e) {
+            deviceFault();
+            return -1;
+        }
         if (n < 0) {
             fail(map(socket.failure()));
             return -1;
@@ -89,7 +102,13 @@ public final class W5100TcpLink implements TcpLink {
         if (state != State.CONNECTED) {
             return state == State.CONNECTING ? 0 : -1;
         }
-        int n = socket.receive(b, off, len);
+        int n;
+        try {
+            n = socket.receive(b, off, len);
+        } catch (W5100Exception | SpiException e) {
+            deviceFault();
+            return -1;
+        }
         if (n == TcpSocket.EOF) {
             close();
             return -1;
@@ -104,7 +123,11 @@ public final class W5100TcpLink implements TcpLink {
     @Override
     public void close() {
         if (socket != null) {
-            socket.close(closeTimeoutNanos);
+            try {
+                socket.close(closeTimeoutNanos);
+            } catch (W5100Exception | SpiException e) {
+                failure = Failure.DEVICE_ERROR; // closing is best effort; the slot dies with the chip reset
+            }
             socket = null;
         }
         state = State.CLOSED;
@@ -121,10 +144,21 @@ public final class W5100TcpLink implements TcpLink {
         state = State.FAILED;
     }
 
+    private void deviceFault() {
+        failure = Failure.DEVICE_ERROR;
+        release();
+        state = State.FAILED;
+    }
+
     private void release() {
         if (socket != null) {
-            socket.abort(); // returns the hardware socket to CLOSED and frees the slot
+            TcpSocket s = socket;
             socket = null;
+            try {
+                s.abort(); // returns the hardware socket to CLOSED and frees the slot
+            } catch (W5100Exception | SpiException e) {
+                failure = Failure.DEVICE_ERROR; // the bus is gone; a chip reset frees the slot
+            }
         }
     }
 
@@ -135,7 +169,7 @@ public final class W5100TcpLink implements TcpLink {
             case REFUSED -> Failure.REFUSED;
             case RESET -> Failure.RESET;
             case TIMED_OUT -> Failure.TIMEOUT;
-            case CHIP_ERROR -> Failure.IO_ERROR;
+            case CHIP_ERROR -> Failure.DEVICE_ERROR;
         };
     }
 }

@@ -17,6 +17,7 @@ public final class SmtpConfig {
     private final boolean allowPlaintextAuth;
     private final AuthMechanism authMechanism;
     private final boolean keepSessionOpen;
+    private final long sessionIdleMillis;
     private final SmtpTimeouts timeouts;
     private final MessageLimits limits;
     private final String messageIdDomain;
@@ -34,6 +35,7 @@ public final class SmtpConfig {
         allowPlaintextAuth = b.allowPlaintextAuth;
         authMechanism = b.authMechanism;
         keepSessionOpen = b.keepSessionOpen;
+        sessionIdleMillis = b.sessionIdleMillis;
         timeouts = b.timeouts;
         limits = b.limits;
         messageIdDomain = b.messageIdDomain;
@@ -104,6 +106,11 @@ public final class SmtpConfig {
         return keepSessionOpen;
     }
 
+    /** How long a kept session may sit idle before the engine QUITs it (0 = no limit). */
+    public long sessionIdleMillis() {
+        return sessionIdleMillis;
+    }
+
     public SmtpTimeouts timeouts() {
         return timeouts;
     }
@@ -138,7 +145,7 @@ public final class SmtpConfig {
                 + (serverIpv4 >>> 8 & 0xFF) + '.' + (serverIpv4 & 0xFF) + ':' + serverPort + ", helo=" + heloName
                 + ", user=" + (username == null ? "(none)" : username) + ", password="
                 + (password == null ? "(none)" : "(redacted)") + ", allowPlaintextAuth=" + allowPlaintextAuth + ", auth=" + authMechanism
-                + ", keepSessionOpen=" + keepSessionOpen + ", " + timeouts + ", " + limits + ']';
+                + ", keepSessionOpen=" + keepSessionOpen + ", sessionIdleMillis=" + sessionIdleMillis + ", " + timeouts + ", " + limits + ']';
     }
 
     /** Collects and checks the settings; {@link #build()} refuses an incomplete or inconsistent set. */
@@ -151,6 +158,7 @@ public final class SmtpConfig {
         private boolean allowPlaintextAuth;
         private AuthMechanism authMechanism = AuthMechanism.AUTO;
         private boolean keepSessionOpen;
+        private long sessionIdleMillis;
         private SmtpTimeouts timeouts = SmtpTimeouts.RFC_5321;
         private MessageLimits limits = MessageLimits.DEFAULT;
         private String messageIdDomain;
@@ -223,6 +231,18 @@ public final class SmtpConfig {
         /** Keeps the session open after a send (RSET instead of QUIT after a failed transaction). */
         public Builder keepSessionOpen(boolean keep) {
             keepSessionOpen = keep;
+            return this;
+        }
+
+        /**
+         * With {@link #keepSessionOpen}: QUIT a session idle this long (0 = keep it until the server drops it).
+         * Servers commonly drop idle clients after a few minutes (RFC 5321 section 4.5.3.2.7: 5 min).
+         */
+        public Builder sessionIdleMillis(long millis) {
+            if (millis < 0) {
+                throw new IllegalArgumentException("session idle limit must not be negative: " + millis);
+            }
+            sessionIdleMillis = millis;
             return this;
         }
 

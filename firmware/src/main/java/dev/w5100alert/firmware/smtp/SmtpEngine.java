@@ -77,7 +77,7 @@ public final class SmtpEngine {
     private boolean anyRecipientTransient;
 
     // Capabilities from the last EHLO.
-    private boolean extended;
+    private boolean extended;     // the last hello was EHLO (capabilities valid), not HELO
     private boolean offersPlain;
     private boolean offersLogin;
     private boolean offersAuth;
@@ -157,6 +157,16 @@ public final class SmtpEngine {
     /** Capabilities of the last EHLO reply (false before any, or after a HELO fallback). */
     public boolean offers8BitMime() {
         return offers8BitMime;
+    }
+
+    /** Whether the server greeted an EHLO (false after a HELO fallback). */
+    public boolean extendedSession() {
+        return extended;
+    }
+
+    /** Whether the last EHLO advertised AUTH at all (with any mechanism). */
+    public boolean offersAuth() {
+        return offersAuth;
     }
 
     public boolean offersPipelining() {
@@ -242,6 +252,19 @@ public final class SmtpEngine {
     public void close() {
         closeSession(clock.nanoTime());
         runUntilIdle();
+    }
+
+    /**
+     * Drops whatever is in progress without a word to the server (for the board after a chip reset or at
+     * shutdown): closes the link, and a send still pending ends as a transient CONNECTION_LOST.
+     */
+    public void abort() {
+        if (busy() && result.outcome() == Outcome.PENDING) {
+            result.set(Outcome.TRANSIENT_FAILURE, stage, FailureCause.CONNECTION_LOST);
+            result.linkFailure(link.failure());
+        }
+        event("aborted");
+        closeLink();
     }
 
     /** Non-blocking: starts QUIT on an open session; step {@link #doWork} until not {@link #busy()}. */
@@ -351,6 +374,11 @@ public final class SmtpEngine {
             closeLink();
             return 1;
         }
+        if (config.sessionIdleMillis() > 0 && now - deadline >= 0) {
+            event("session idle limit reached");
+            sendQuit(now);
+            return 1;
+        }
         return 0;
     }
 
@@ -440,6 +468,7 @@ public final class SmtpEngine {
                 break;
             case AUTH_LOGIN:
                 if (code == 334) {
+                    transcribePrompt();
                     sendSecret(authUser, Stage.AUTH_LOGIN_USER, now);
                 } else {
                     handled = false;
@@ -447,6 +476,7 @@ public final class SmtpEngine {
                 break;
             case AUTH_LOGIN_USER:
                 if (code == 334) {
+                    transcribePrompt();
                     sendSecret(authPassword, Stage.AUTH_LOGIN_PASSWORD, now);
                 } else {
                     handled = false;
@@ -488,7 +518,7 @@ public final class SmtpEngine {
                 break;
             case RSET:
                 if (code == 250) {
-                    stage = Stage.SESSION_IDLE;
+                    enterSessionIdle(now);
                 } else {
                     sendQuit(now);
                 }
@@ -718,13 +748,18 @@ public final class SmtpEngine {
         if (!config.keepSessionOpen()) {
             sendQuit(now);
         } else if (result.outcome() == Outcome.DELIVERED) {
-            stage = Stage.SESSION_IDLE;
+            enterSessionIdle(now);
         } else if (stage == Stage.GREETING || stage == Stage.EHLO || stage == Stage.HELO
                 || result.outcome() == Outcome.AUTH_FAILURE) {
             sendQuit(now); // no usable session to keep
         } else {
             sendCommand(Stage.RSET, "RSET", now, timeouts.rset());
         }
+    }
+
+    private void enterSessionIdle(long now) {
+        stage = Stage.SESSION_IDLE;
+        deadline = now + config.sessionIdleMillis() * MS;
     }
 
     private void sendCommand(Stage next, String verb, long now, long timeoutMs) {
@@ -816,13 +851,41 @@ public final class SmtpEngine {
         rxStart = 0;
         rxEnd = 0;
         parser.reset();
-        extended = false;
     }
 
     private void transcribeReply() {
         for (int i = 0; i < parser.lineCount(); i++) {
             line(false, parser.buffer(), parser.lineStart(i), parser.lineLength(i));
         }
+    }
+
+    /**
+     * Shows what a 334 prompt says ("Username:", "Password:") in the transcript. The engine does not act on
+     * the text (servers word it differently; the LOGIN draft says to ignore it); a prompt that is not
+     * short printable base64 is simply not annotated.
+     */
+    private void transcribePrompt() {
+        if (transcript == null || parser.lineCount() != 1) {
+            return;
+        }
+        int len = parser.textLength(0);
+        String label = "    (decoded: ";
+        int room = note.length - label.length() - 1;
+        if (len == 0 || Base64.maxDecodedLength(len) > room) {
+            return;
+        }
+        int p = Ascii.putAscii(note, 0, label);
+        int n = Base64.decode(parser.buffer(), parser.textStart(0), len, note, p);
+        if (n <= 0) {
+            return;
+        }
+        for (int i = p; i < p + n; i++) {
+            if (note[i] < 0x20 || note[i] > 0x7E) {
+                return;
+            }
+        }
+        note[p + n] = ')';
+        line(false, note, 0, p + n + 1);
     }
 
     private void transcribePartial() {

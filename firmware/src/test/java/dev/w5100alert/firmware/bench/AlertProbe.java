@@ -32,12 +32,14 @@ public final class AlertProbe {
             long t0 = System.nanoTime();
             long secondHalf = 0;
             long frames0 = 0;
+            long simFrames0 = 0;
             for (int i = 0; i < n; i++) {
                 long a = threads.getThreadAllocatedBytes(me);
                 engine.send(fixture.next(Clock.SYSTEM.epochMillis()));
                 long d = threads.getThreadAllocatedBytes(me) - a;
                 if (i == n / 2 && stack.driver() != null) {
                     frames0 = stack.driver().framesSent();
+                    simFrames0 = stack.sim().counters().frames();
                 }
                 if (i > n / 2) {
                     secondHalf += d;
@@ -48,7 +50,8 @@ public final class AlertProbe {
             System.out.printf("%s%s: %d alerts, %.1f alerts/s, %.1f B/alert over the last %d, %s SPI frames/alert,"
                     + " message %d bytes, last %s%n", transport, args.length > 2 ? " " + args[2] : "", n, n * 1e9 / t,
                     (double) secondHalf / measured, measured,
-                    stack.driver() == null ? "-" : String.valueOf((stack.driver().framesSent() - frames0) / measured),
+                    stack.driver() == null ? "-" : (stack.driver().framesSent() - frames0) / measured + " (simulator counted "
+                            + (stack.sim().counters().frames() - simFrames0) / measured + ")",
                     engine.renderedLength(), engine.result());
             engine.close();
         }

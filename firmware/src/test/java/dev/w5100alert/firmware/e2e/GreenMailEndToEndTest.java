@@ -171,7 +171,7 @@ class GreenMailEndToEndTest {
 
         assertEquals(Outcome.DELIVERED, r.outcome(), () -> r + "\n" + transcript);
         String t = transcript.toString();
-        assertTrue(t.contains("-> AUTH LOGIN\n<- 334 VXNlcm5hbWU6\n-> " + SmtpEngine.REDACTED), t);
+        assertTrue(t.contains("-> AUTH LOGIN\n<- 334 VXNlcm5hbWU6\n<-     (decoded: Username:)\n-> " + SmtpEngine.REDACTED), t);
         assertTrue(greenMail.waitForIncomingEmail(10_000, 1));
         MimeMessage got = greenMail.getReceivedMessages()[0];
         String rawSubject = got.getHeader("Subject")[0];

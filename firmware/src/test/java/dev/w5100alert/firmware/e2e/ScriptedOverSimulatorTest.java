@@ -101,6 +101,49 @@ class ScriptedOverSimulatorTest {
     }
 
     @Test
+    void turnsABusFaultIntoATransientFailureNamingTheDevice() throws IOException {
+        server.on("DATA", ScriptServer.SILENCE); // the bus breaks while the engine waits for 354
+        server.start();
+        clock = new VirtualClock(() -> false, 1);
+        dev.w5100alert.sim.W5100Simulator sim = new dev.w5100alert.sim.W5100Simulator(
+                dev.w5100alert.sim.VirtualNetwork.builder().host(Transport.SIM_SERVER).tcp(25, server.port()).build(),
+                clock::nanoTime);
+        boolean[] broken = {false};
+        dev.w5100alert.hal.SpiBus bus = (mosi, miso, offset, frames) -> {
+            if (broken[0]) {
+                throw new dev.w5100alert.hal.SpiException("SPI transfer failed (test)");
+            }
+            sim.transfer(mosi, miso, offset, frames);
+        };
+        dev.w5100alert.hal.W5100Driver driver = new dev.w5100alert.hal.W5100Driver(bus,
+                dev.w5100alert.hal.ResetLine.NOT_WIRED, clock);
+        driver.bringUp(dev.w5100alert.hal.NetworkConfig.of(0x020000000001L, dev.w5100alert.hal.Ipv4.of(192, 168, 1, 50),
+                dev.w5100alert.hal.Ipv4.of(255, 255, 255, 0), dev.w5100alert.hal.Ipv4.of(192, 168, 1, 1)));
+        dev.w5100alert.firmware.net.W5100TcpLink link = new dev.w5100alert.firmware.net.W5100TcpLink(driver,
+                30_000_000_000L, 0);
+        try (sim) {
+            SmtpConfig cfg = SmtpConfig.builder().server(Transport.SIM_SERVER, 25).heloName("[192.168.1.50]").build();
+            SmtpEngine engine = new SmtpEngine(link, clock, cfg, transcript, 7);
+            engine.start(new AlertFixture().next(clock.epochMillis()), clock.nanoTime());
+            for (int i = 0; i < 200_000 && engine.busy() && !server.silent(); i++) {
+                if (engine.doWork(clock.nanoTime()) == 0) {
+                    clock.idle();
+                }
+            }
+            assertTrue(server.silent(), "reached DATA: " + transcript);
+            broken[0] = true;
+            for (int i = 0; i < 10 && engine.busy(); i++) {
+                engine.doWork(clock.nanoTime());
+            }
+            SendResult r = engine.result();
+            assertFalse(engine.busy());
+            assertEquals(Outcome.TRANSIENT_FAILURE, r.outcome());
+            assertEquals(FailureCause.CONNECTION_LOST, r.cause());
+            assertEquals(dev.w5100alert.firmware.net.TcpLink.Failure.DEVICE_ERROR, r.linkFailure());
+        }
+    }
+
+    @Test
     void reportsConnectFailedWhenNothingListensOnTheVirtualPort() throws IOException {
         server.start();
         clock = new VirtualClock(() -> true, 100_000_000L);

@@ -159,6 +159,43 @@ class EngineStepTest {
     }
 
     @Test
+    void quitsAKeptSessionAfterItsIdleLimit() {
+        SmtpEngine kept = new SmtpEngine(link, clock, SmtpConfig.builder().server("127.0.0.1", 25)
+                .heloName("[127.0.0.1]").keepSessionOpen(true).sessionIdleMillis(60_000).build(), null, 9);
+        link.replies.addAll(java.util.List.of("220 hi", "250 ok", "250 ok", "250 ok", "354 go", "250 done", "221 bye"));
+        assertEquals(Outcome.DELIVERED, kept.send(message).outcome());
+        assertTrue(kept.sessionOpen());
+        long t0 = clock.now;
+        for (int i = 0; i < 100 && kept.stage() == Stage.SESSION_IDLE; i++) {
+            kept.doWork(clock.now);
+            clock.idle();
+        }
+        assertEquals(Stage.QUIT, kept.stage());
+        assertTrue(clock.now - t0 >= 60_000_000_000L && clock.now - t0 <= 62_000_000_000L);
+        while (kept.busy()) {
+            kept.doWork(clock.now);
+        }
+        assertTrue(link.sent.toString().endsWith(".\r\nQUIT\r\n"), link.sent::toString);
+        assertFalse(kept.sessionOpen());
+        assertEquals(Outcome.DELIVERED, kept.result().outcome(), "the QUIT does not touch the last result");
+    }
+
+    @Test
+    void abortEndsAPendingSendAsTransientAndClosesTheLink() {
+        link.replies.addAll(java.util.List.of("220 hi", "250 ok"));
+        engine.start(message, clock.now);
+        while (engine.stage() != Stage.MAIL) {
+            engine.doWork(clock.now);
+        }
+        engine.abort();
+        assertFalse(engine.busy());
+        assertEquals(Outcome.TRANSIENT_FAILURE, engine.result().outcome());
+        assertEquals(FailureCause.CONNECTION_LOST, engine.result().cause());
+        assertEquals(Stage.MAIL, engine.result().stage());
+        assertEquals(TcpLink.State.CLOSED, link.state);
+    }
+
+    @Test
     void timesOutAConnectThatNeverCompletes() {
         link.connectHangs = true;
         SendResult r = engine.send(message);

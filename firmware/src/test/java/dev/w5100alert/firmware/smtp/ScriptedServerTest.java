@@ -106,6 +106,8 @@ class ScriptedServerTest {
                 server.commands().subList(1, 4));
         String t = transcript.toString();
         assertEquals(2, t.split("-> " + SmtpEngine.REDACTED + "\n", -1).length - 1, t);
+        assertTrue(t.contains("<- 334 VXNlcm5hbWU6\n<-     (decoded: Username:)\n-> " + SmtpEngine.REDACTED), t);
+        assertTrue(t.contains("<- 334 UGFzc3dvcmQ6\n<-     (decoded: Password:)\n"), t);
         assertFalse(t.contains("czNjcmV0LVBhNTV3b3Jk") || t.contains("YWxlcnQtdXNlcg=="), t);
     }
 
