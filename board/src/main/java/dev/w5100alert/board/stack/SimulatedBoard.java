@@ -6,10 +6,13 @@ import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import dev.w5100alert.board.config.BoardConfig;
+import dev.w5100alert.board.config.Ipv4;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.sensor.GpioSensors;
+import dev.w5100alert.board.sensor.SensorEventQueue;
 import dev.w5100alert.firmware.smtp.SmtpTranscript;
 import dev.w5100alert.hal.Clock;
+import dev.w5100alert.hal.ResetLine;
 import dev.w5100alert.sim.VirtualNetwork;
 import dev.w5100alert.sim.W5100Simulator;
 import java.io.IOException;
@@ -28,7 +31,11 @@ public final class SimulatedBoard implements AutoCloseable {
     public final GpioSensors sensors;
     public final BoardStack stack;
 
-    private SimulatedBoard(W5100Simulator sim, Context pi4j, GpioSensors sensors, BoardStack stack) {
+    private final CountingResetLine reset;
+
+    private SimulatedBoard(W5100Simulator sim, Context pi4j, GpioSensors sensors, BoardStack stack,
+                           CountingResetLine reset) {
+        this.reset = reset;
         this.sim = sim;
         this.pi4j = pi4j;
         this.sensors = sensors;
@@ -44,13 +51,14 @@ public final class SimulatedBoard implements AutoCloseable {
     public static SimulatedBoard start(BoardConfig config, int realSmtpPort, Path outboxDir, Clock clock, Log log,
                                        SmtpTranscript transcript, long healthCheckNanos) throws IOException {
         String server = config.smtp().serverText();
+        // The gateway is declared too, so a server outside the board's subnet is reached through it.
         VirtualNetwork.Builder net = VirtualNetwork.builder().host(server).tcp(config.smtp().port(), realSmtpPort)
-                .gateway(config.network().gateway() == null ? server : dev.w5100alert.board.config.Ipv4.format(config.network().gateway()));
+                .gateway(Ipv4.format(config.network().gateway()));
         W5100Simulator sim = new W5100Simulator(net.build(), clock::nanoTime);
         Context pi4j = Pi4J.newContextBuilder().noAutoDetect().add(MockDigitalInputProvider.newInstance()).build();
         GpioSensors sensors = null;
         try {
-            var stackEvents = new dev.w5100alert.board.sensor.SensorEventQueue(256);
+            SensorEventQueue stackEvents = new SensorEventQueue(256);
             sensors = GpioSensors.open(pi4j, MockDigitalInputProvider.ID, config.sensors(), stackEvents, clock);
             // Mock pins start LOW; a switch at rest reads its inactive level.
             for (int i = 0; i < config.sensors().size(); i++) {
@@ -59,9 +67,10 @@ public final class SimulatedBoard implements AutoCloseable {
             }
             stackEvents.drain((sensor, active, millis, nanos) -> { });
             final GpioSensors s = sensors;
-            BoardStack stack = BoardStack.create(config, sim, sim::setResetAsserted, clock, log, transcript, outboxDir,
+            CountingResetLine reset = new CountingResetLine(sim);
+            BoardStack stack = BoardStack.create(config, sim, reset, clock, log, transcript, outboxDir,
                     s::active, s.levels(), stackEvents, healthCheckNanos, 42);
-            return new SimulatedBoard(sim, pi4j, sensors, stack);
+            return new SimulatedBoard(sim, pi4j, sensors, stack, reset);
         } catch (IOException | RuntimeException e) {
             if (sensors != null) {
                 sensors.close();
@@ -70,6 +79,29 @@ public final class SimulatedBoard implements AutoCloseable {
             sim.close();
             throw e;
         }
+    }
+
+    /** The simulated chip's /RESET, wired like the Pi's reset pin; counts the pulses it was given. */
+    static final class CountingResetLine implements ResetLine {
+        private final W5100Simulator sim;
+        private int pulses;
+
+        CountingResetLine(W5100Simulator sim) {
+            this.sim = sim;
+        }
+
+        @Override
+        public void assertReset(boolean asserted) {
+            if (asserted) {
+                pulses++;
+            }
+            sim.setResetAsserted(asserted);
+        }
+    }
+
+    /** How many times the board pulled the chip's /RESET low (bring-up and every recovery). */
+    public int resetPulses() {
+        return reset.pulses;
     }
 
     /** Drives sensor {@code index}'s mock pin to its active (or inactive) level, as a switch would. */

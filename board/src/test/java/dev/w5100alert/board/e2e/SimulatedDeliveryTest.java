@@ -99,6 +99,7 @@ class SimulatedDeliveryTest {
     void aChipThatStopsAnsweringIsResetThroughItsResetPinAndTheQueuedAlertIsDelivered() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer();
              SimulatedBoard board = board(server.port())) {
+            assertEquals(1, board.resetPulses(), "bring-up pulses /RESET once");
             board.sim.faults().misoStuckAt(0xFF); // chip "falls off the bus"
             board.trip(0, true);
             long until = System.nanoTime() + 3_000_000_000L;
@@ -118,6 +119,7 @@ class SimulatedDeliveryTest {
             assertTrue(board.stack.agent.runUntilIdle(System.nanoTime() + DEADLINE), log.lines()::toString);
             assertEquals(1, server.received().size());
             assertTrue(log.contains("reset and configured again"), log.lines()::toString);
+            assertEquals(1 + board.stack.agent.chipResets(), board.resetPulses(), "every recovery pulses the reset pin");
             assertEquals(0, board.stack.outbox.pendingCount());
         }
     }
