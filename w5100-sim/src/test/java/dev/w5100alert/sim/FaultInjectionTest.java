@@ -22,9 +22,13 @@ class FaultInjectionTest {
     private final VirtualClock clock = new VirtualClock();
     private W5100Simulator sim;
     private ServerSocket server;
+    private Socket peer;
 
     @AfterEach
     void tearDown() throws Exception {
+        if (peer != null) {
+            peer.close();
+        }
         if (sim != null) {
             sim.close();
         }
@@ -42,7 +46,7 @@ class FaultInjectionTest {
         c.open(0, 0x01, 40000);
         c.dest(0, 192, 168, 1, 10, 25);
         c.f.command(0, CONNECT);
-        Socket peer = server.accept();
+        peer = server.accept();
         c.awaitStatus(0, ESTABLISHED);
         c.f.write(Frames.sreg(0, IR), 0xFF);
         out[0] = c;
@@ -68,11 +72,10 @@ class FaultInjectionTest {
     @Test
     void injectedPeerCloseGivesCloseWait() throws Exception {
         Chip[] c = new Chip[1];
-        try (Socket peer = established(c)) {
-            sim.faults().closePeer(0);
-            assertEquals(CLOSE_WAIT, c[0].status(0));
-            assertEquals(DISCON_IR, c[0].f.interrupts(0));
-        }
+        established(c);
+        sim.faults().closePeer(0);
+        assertEquals(CLOSE_WAIT, c[0].status(0));
+        assertEquals(DISCON_IR, c[0].f.interrupts(0));
     }
 
     @Test
@@ -101,61 +104,58 @@ class FaultInjectionTest {
     @Test
     void slowPeerSettingOutlivesReopeningTheSocket() throws Exception {
         Chip[] cc = new Chip[1];
-        try (Socket peer = established(cc)) {
-            Chip c = cc[0];
-            sim.faults().slowPeer(0, 100_000_000L);
-            c.f.command(0, CLOSE);
-            c.open(0, 0x01, 40001);
-            c.dest(0, 192, 168, 1, 10, 25);
-            c.f.command(0, CONNECT);
-            try (Socket second = server.accept()) {
-                c.awaitStatus(0, ESTABLISHED);
-                c.f.write(0x4000, 'y');
-                c.f.write16(Frames.sreg(0, TX_WR), 1);
-                c.f.command(0, SEND);
-                assertEquals(0, c.f.interrupts(0) & SEND_OK, "still slow on the new connection");
-                clock.advanceMillis(100);
-                c.awaitInterrupt(0, SEND_OK);
-                assertEquals('y', second.getInputStream().read());
-            }
+        established(cc);
+        Chip c = cc[0];
+        sim.faults().slowPeer(0, 100_000_000L);
+        c.f.command(0, CLOSE);
+        c.open(0, 0x01, 40001);
+        c.dest(0, 192, 168, 1, 10, 25);
+        c.f.command(0, CONNECT);
+        try (Socket second = server.accept()) {
+            c.awaitStatus(0, ESTABLISHED);
+            c.f.write(0x4000, 'y');
+            c.f.write16(Frames.sreg(0, TX_WR), 1);
+            c.f.command(0, SEND);
+            assertEquals(0, c.f.interrupts(0) & SEND_OK, "still slow on the new connection");
+            clock.advanceMillis(100);
+            c.awaitInterrupt(0, SEND_OK);
+            assertEquals('y', second.getInputStream().read());
         }
     }
 
     @Test
     void silentPeerNeverAcknowledgesAndTheSocketTimesOut() throws Exception {
         Chip[] cc = new Chip[1];
-        try (Socket peer = established(cc)) {
-            Chip c = cc[0];
-            sim.faults().silencePeer(0);
-            c.f.write(0x4000, 'x');
-            c.f.write16(Frames.sreg(0, TX_WR), 1);
-            c.f.command(0, SEND);
-            clock.advanceMillis(31_799);
-            assertEquals(ESTABLISHED, c.status(0));
-            assertEquals(0, c.f.interrupts(0) & SEND_OK);
-            clock.advanceMillis(1);
-            assertEquals(CLOSED, c.status(0));
-            assertEquals(TIMEOUT, c.f.interrupts(0));
-        }
+        established(cc);
+        Chip c = cc[0];
+        sim.faults().silencePeer(0);
+        c.f.write(0x4000, 'x');
+        c.f.write16(Frames.sreg(0, TX_WR), 1);
+        c.f.command(0, SEND);
+        clock.advanceMillis(31_799);
+        assertEquals(ESTABLISHED, c.status(0));
+        assertEquals(0, c.f.interrupts(0) & SEND_OK);
+        clock.advanceMillis(1);
+        assertEquals(CLOSED, c.status(0));
+        assertEquals(TIMEOUT, c.f.interrupts(0));
     }
 
     @Test
     void keepAliveToASilentPeerTimesOutAndToALivePeerDoesNothing() throws Exception {
         Chip[] cc = new Chip[1];
-        try (Socket peer = established(cc)) {
-            Chip c = cc[0];
-            c.f.command(0, 0x22); // SEND_KEEP
-            clock.advanceMillis(60_000);
-            assertEquals(ESTABLISHED, c.status(0), "a live peer acknowledges the probe");
-            sim.faults().silencePeer(0);
-            c.f.command(0, 0x22);
-            clock.advanceMillis(31_799);
-            assertEquals(ESTABLISHED, c.status(0));
-            clock.advanceMillis(1);
-            assertEquals(CLOSED, c.status(0));
-            assertEquals(TIMEOUT, c.f.interrupts(0));
-            assertEquals(0, sim.counters().unhandled(), sim.unhandledLog().toString());
-        }
+        established(cc);
+        Chip c = cc[0];
+        c.f.command(0, 0x22); // SEND_KEEP
+        clock.advanceMillis(60_000);
+        assertEquals(ESTABLISHED, c.status(0), "a live peer acknowledges the probe");
+        sim.faults().silencePeer(0);
+        c.f.command(0, 0x22);
+        clock.advanceMillis(31_799);
+        assertEquals(ESTABLISHED, c.status(0));
+        clock.advanceMillis(1);
+        assertEquals(CLOSED, c.status(0));
+        assertEquals(TIMEOUT, c.f.interrupts(0));
+        assertEquals(0, sim.counters().unhandled(), sim.unhandledLog().toString());
     }
 
     @Test

@@ -41,6 +41,12 @@ public final class SmtpEngine {
 
     private static final long MS = 1_000_000L;
 
+    /**
+     * Idle polls in a row, with the clock not moving, after which the blocking calls give up: deadlines
+     * need a clock that advances, and a frozen one must not turn {@link #send} into an endless loop.
+     */
+    static final int MAX_STALLED_POLLS = 1_000_000;
+
     private final TcpLink link;
     private final Clock clock;
     private final SmtpConfig config;
@@ -278,8 +284,19 @@ public final class SmtpEngine {
     }
 
     private void runUntilIdle() {
+        int stalled = 0;
+        long last = clock.nanoTime();
         while (busy()) {
-            if (doWork(clock.nanoTime()) == 0) {
+            long now = clock.nanoTime();
+            if (doWork(now) == 0) {
+                stalled = now == last ? stalled + 1 : 0;
+                last = now;
+                if (stalled >= MAX_STALLED_POLLS) {
+                    event("clock stands still; giving up");
+                    fail(Outcome.TRANSIENT_FAILURE, FailureCause.TIMEOUT);
+                    closeLink();
+                    return;
+                }
                 clock.idle();
             }
         }

@@ -196,6 +196,33 @@ class EngineStepTest {
     }
 
     @Test
+    void blockingSendGivesUpWhenTheClockStandsStill() {
+        Clock frozen = new Clock() {
+            @Override
+            public long nanoTime() {
+                return 5;
+            }
+
+            @Override
+            public long epochMillis() {
+                return 1_795_380_581_000L;
+            }
+
+            @Override
+            public void idle() {
+            }
+        };
+        link.connectHangs = true;
+        SmtpEngine stuck = new SmtpEngine(link, frozen,
+                SmtpConfig.builder().server("127.0.0.1", 25).heloName("[127.0.0.1]").build(), null, 9);
+        SendResult r = stuck.send(message);
+        assertFalse(stuck.busy());
+        assertEquals(Outcome.TRANSIENT_FAILURE, r.outcome());
+        assertEquals(FailureCause.TIMEOUT, r.cause());
+        assertEquals(Stage.CONNECTING, r.stage());
+    }
+
+    @Test
     void timesOutAConnectThatNeverCompletes() {
         link.connectHangs = true;
         SendResult r = engine.send(message);
