@@ -42,11 +42,11 @@ final class Target implements AutoCloseable {
     }
 
     final BoardStack stack;
-    private final AutoCloseable board;
+    private final java.io.Closeable board;
     final GreenMail greenMail;
     private final Path outboxDir;
 
-    private Target(BoardStack stack, AutoCloseable board, GreenMail greenMail, Path outboxDir) {
+    private Target(BoardStack stack, java.io.Closeable board, GreenMail greenMail, Path outboxDir) {
         this.stack = stack;
         this.board = board;
         this.greenMail = greenMail;
@@ -91,7 +91,7 @@ final class Target implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             board.close();
         } finally {

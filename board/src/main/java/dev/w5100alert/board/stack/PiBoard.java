@@ -22,7 +22,7 @@ import java.nio.file.Path;
  * through the kernel's GPIO character/sysfs interface), the W5100 on SPI (bus, chip select, clock
  * from the configuration, mode 0), its /RESET pin, and the sensors as GPIO inputs.
  */
-public final class PiBoard implements AutoCloseable {
+public final class PiBoard implements java.io.Closeable {
     public final Context pi4j;
     public final Pi4jSpiBus spi;
     public final GpioSensors sensors;

@@ -24,7 +24,7 @@ import java.nio.file.Path;
  * address and port (and the gateway, for an off-subnet server) lead to {@code realSmtpPort} on
  * 127.0.0.1, so the same configuration file as on the Pi reaches any SMTP server on this machine.
  */
-public final class SimulatedBoard implements AutoCloseable {
+public final class SimulatedBoard implements java.io.Closeable {
 
     public final W5100Simulator sim;
     public final Context pi4j;
