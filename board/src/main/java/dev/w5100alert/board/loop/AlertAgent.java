@@ -56,6 +56,13 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     private final long[] debounceNanos;
     private long droppedSeen;
 
+    /** Scanning the outbox for a due alert is O(pending): do it when something may be due, at least every 100 ms. */
+    private static final long MAX_SCAN_GAP_NANOS = 100_000_000L;
+    /** After this many idle cycles in a row, {@link #run} parks longer between cycles (saves the Pi's CPU). */
+    private static final int SPIN_IDLE_CYCLES = 1000;
+    private static final long PARK_NANOS = 2_000_000L;
+
+    private long nextScan;
     private Alert inFlight;
     private boolean chipUp = true;
     private boolean checkChip;
@@ -184,6 +191,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
             if (result == Outbox.Offer.ACCEPTED) {
                 a.accepted(now, clock.epochMillis());
                 queued++;
+                nextScan = now; // due at once
                 log.info(C, "alert queued for sensor " + a.sensorName() + ": \"" + alert.subject() + "\" ("
                         + outbox.pendingCount() + " pending)");
             } else {
@@ -208,6 +216,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
             if (inFlight != null) {
                 transport.abort();
                 outbox.release(inFlight.id());
+                nextScan = now;
                 log.info(C, "alert " + inFlight.id() + " stays queued until the chip is back");
                 inFlight = null;
             }
@@ -216,6 +225,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         chipResets++;
         if (problem == null && chip.responding()) {
             chipUp = true;
+            nextScan = now;
             log.info(C, "network chip reset and configured again; " + outbox.pendingCount() + " alert(s) queued");
         } else {
             log.error(C, "network chip reset failed: " + (problem == null ? "still not answering" : problem)
@@ -227,8 +237,13 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     private int send(long now) {
         try {
             if (inFlight == null) {
+                if (now - nextScan < 0) {
+                    return 0;
+                }
                 Alert next = outbox.nextDue(now);
                 if (next == null) {
+                    long wait = outbox.nanosUntilDue(now);
+                    nextScan = now + (wait < 0 ? MAX_SCAN_GAP_NANOS : Math.min(wait, MAX_SCAN_GAP_NANOS));
                     return 0;
                 }
                 inFlight = next;
@@ -276,9 +291,15 @@ public final class AlertAgent implements SensorEventQueue.Sink {
      */
     public void run(BooleanSupplier stop, long graceNanos) throws IOException {
         try {
+            int idleCycles = 0;
             while (!stop.getAsBoolean()) {
-                if (doWork(clock.nanoTime()) == 0) {
+                if (doWork(clock.nanoTime()) > 0) {
+                    idleCycles = 0;
+                } else if (++idleCycles < SPIN_IDLE_CYCLES || inFlight != null) {
                     clock.idle();
+                } else {
+                    // Nothing happening: a 2 ms park keeps sensor latency low and the CPU nearly idle.
+                    java.util.concurrent.locks.LockSupport.parkNanos(PARK_NANOS);
                 }
             }
             finishOrPark(graceNanos);
