@@ -1,0 +1,208 @@
+package dev.w5100alert.board.cli;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.w5100alert.board.config.BoardConfig;
+import dev.w5100alert.board.log.Log;
+import dev.w5100alert.board.mail.PrintTranscript;
+import dev.w5100alert.board.stack.SimulatedBoard;
+import dev.w5100alert.hal.Clock;
+
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole stack on this machine with no hardware: the board's own code over {@code w5100-sim},
+ * sensors on Pi4J's mock GPIO, and (unless {@code --smtp-port} names another server) GreenMail
+ * embedded on 127.0.0.1. Bounded by {@code --timeout}; exit 0 only when every alert was delivered.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs the board on a simulated W5100 with mock GPIO sensors and an embedded GreenMail SMTP "
+                + "server on 127.0.0.1, trips the sensors, and prints the SMTP transcript and every message received.",
+                "With --config the board uses your configuration file (as on the Pi); with --smtp-port the "
+                        + "configured server address leads to that port on 127.0.0.1 instead of GreenMail."},
+        footer = ExitCodes.HELP)
+final class DemoCommand extends Main.Io implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "configuration file (default: the built-in demo configuration)")
+    Path config;
+
+    @Option(names = "--smtp-port", paramLabel = "PORT",
+            description = "use the SMTP server listening on 127.0.0.1:PORT instead of an embedded GreenMail")
+    Integer smtpPort;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "give up after this many seconds (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    /** One scripted sensor change: at {@code atMillis} after start, sensor {@code sensor} goes active or not. */
+    record Step(long atMillis, int sensor, boolean active) { }
+
+    @Override
+    public Integer call() throws Exception {
+        String password = "demo-" + HexFormat.of().formatHex(SecureRandom.getSeed(6));
+        BoardConfig cfg = config == null ? builtInDemo(password) : load(config);
+        if (cfg == null) {
+            return ExitCodes.BAD_CONFIG;
+        }
+        List<Step> script = config == null
+                ? List.of(new Step(0, 0, true), new Step(300, 0, false), new Step(600, 0, true), new Step(900, 0, false),
+                        new Step(1200, 1, true))
+                : everySensorOnce(cfg);
+
+        GreenMail greenMail = null;
+        Path outboxDir = Main.tempOutbox();
+        try {
+            int port;
+            if (smtpPort == null) {
+                greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+                GreenMailConfiguration gmc = GreenMailConfiguration.aConfig();
+                if (cfg.smtp().hasCredentials()) {
+                    gmc = gmc.withUser(cfg.smtp().sender(), cfg.smtp().username(), cfg.smtp().password());
+                }
+                greenMail.withConfiguration(gmc);
+                greenMail.start();
+                port = greenMail.getSmtp().getPort();
+            } else {
+                port = smtpPort;
+            }
+            out.println("== w5100-alert demo");
+            out.println("   board " + cfg.network().ipText() + " on a simulated W5100 (w5100-sim), sensors on Pi4J mock GPIO");
+            out.println("   SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port() + " in the simulated LAN -> "
+                    + (greenMail != null ? "embedded GreenMail" : "your server") + " on 127.0.0.1:" + port);
+            if (cfg.smtp().hasCredentials()) {
+                out.println("   AUTH without TLS is allowed by the configuration (allow-plaintext-auth = true): "
+                        + "fine for this loopback demo, never across an untrusted network");
+            }
+            out.println("   outbox " + outboxDir);
+            out.println();
+            Log log = (level, component, message) -> out.println("[" + level + " " + component + "] " + message);
+            int code = runScenario(cfg, port, outboxDir, log, script);
+            if (greenMail != null) {
+                code = Math.max(code, printReceived(greenMail, code));
+            }
+            return code;
+        } finally {
+            if (greenMail != null) {
+                greenMail.stop();
+            }
+            deleteTree(outboxDir);
+        }
+    }
+
+    private List<Step> everySensorOnce(BoardConfig cfg) {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < cfg.sensors().size(); i++) {
+            steps.add(new Step(500L * i, i, true));
+        }
+        return steps;
+    }
+
+    private int runScenario(BoardConfig cfg, int port, Path outboxDir, Log log, List<Step> script) throws IOException {
+        long start = System.nanoTime();
+        long deadline = start + timeoutSeconds * 1_000_000_000L;
+        try (SimulatedBoard board = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log,
+                new PrintTranscript(out, "   "))) {
+            try {
+                board.stack.bringUp();
+            } catch (RuntimeException e) {
+                err.println("simulated chip did not come up: " + e.getMessage());
+                return ExitCodes.NO_CHIP;
+            }
+            log.info("demo", "W5100 (simulated) up at " + cfg.network().ipText());
+            start = System.nanoTime(); // the script's times count from a board that is up
+            int next = 0;
+            while (System.nanoTime() - deadline < 0) {
+                long elapsedMs = (System.nanoTime() - start) / 1_000_000L;
+                while (next < script.size() && script.get(next).atMillis() <= elapsedMs) {
+                    Step s = script.get(next++);
+                    BoardConfig.Sensor sensor = cfg.sensors().get(s.sensor());
+                    log.info("demo", "mock GPIO " + sensor.pin() + ": sensor " + sensor.name() + " -> "
+                            + (s.active() ? sensor.activeName() : sensor.inactiveName()));
+                    board.trip(s.sensor(), s.active());
+                }
+                int work = board.stack.agent.doWork(System.nanoTime());
+                if (next == script.size() && work == 0 && board.stack.agent.idle()) {
+                    break;
+                }
+                if (work == 0) {
+                    Clock.SYSTEM.idle();
+                }
+            }
+            long queued = board.stack.agent.queuedCount();
+            long delivered = board.stack.agent.deliveredCount();
+            int pending = board.stack.outbox.pendingCount();
+            out.println();
+            out.println("== " + delivered + " of " + queued + " alert(s) delivered"
+                    + (pending > 0 ? ", " + pending + " still in the outbox" : "")
+                    + (board.stack.agent.failedCount() > 0 ? ", " + board.stack.agent.failedCount() + " failed" : "")
+                    + " in " + (System.nanoTime() - start) / 1_000_000L + " ms; simulated chip: "
+                    + board.sim.counters().frames() + " SPI frames, " + board.sim.counters().commands() + " socket commands");
+            boolean ok = next == script.size() && queued > 0 && delivered == queued && pending == 0;
+            return ok ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
+        }
+    }
+
+    private int printReceived(GreenMail greenMail, int code) throws Exception {
+        MimeMessage[] received = greenMail.getReceivedMessages();
+        out.println("== GreenMail received " + received.length + " message(s)");
+        for (int i = 0; i < received.length; i++) {
+            MimeMessage m = received[i];
+            out.println();
+            out.println("--- message " + (i + 1));
+            for (String h : new String[] {"Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type"}) {
+                String v = m.getHeader(h, ", ");
+                if (v != null) {
+                    out.println(h + ": " + v.replaceAll("\\s+", " "));
+                }
+            }
+            out.println();
+            printContent(m);
+        }
+        if (received.length == 0 && code == ExitCodes.OK) {
+            return ExitCodes.NOT_DELIVERED;
+        }
+        return ExitCodes.OK;
+    }
+
+    private void printContent(Part p) throws Exception {
+        Object content = p.getContent();
+        if (content instanceof Multipart mp) {
+            for (int i = 0; i < mp.getCount(); i++) {
+                Part part = mp.getBodyPart(i);
+                if (part.getFileName() != null) {
+                    out.println("[attachment " + part.getFileName() + ", " + part.getContentType().split(";")[0] + "]");
+                    out.println(new String(part.getInputStream().readAllBytes(), StandardCharsets.UTF_8).stripTrailing());
+                } else {
+                    printContent(part);
+                }
+            }
+        } else {
+            out.println(String.valueOf(content).stripTrailing());
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
+
+}

@@ -1,0 +1,167 @@
+package dev.w5100alert.board.cli;
+
+import dev.w5100alert.board.config.BoardConfig;
+import dev.w5100alert.board.config.ConfigException;
+import dev.w5100alert.board.config.ConfigParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code w5100-alert} command line: {@code run}, {@code demo}, {@code send-test}, {@code diagnose}
+ * and {@code config check}, each with {@code --help}, returning the {@link ExitCodes}.
+ */
+@Command(name = "w5100-alert", mixinStandardHelpOptions = true, version = "w5100-alert 0.1.0",
+        description = "Sensor alert e-mail from a Raspberry Pi through a WIZnet W5100 Ethernet chip on SPI.",
+        footer = ExitCodes.HELP,
+        subcommands = {RunCommand.class, DemoCommand.class, SendTestCommand.class, DiagnoseCommand.class,
+                Main.ConfigCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    public static final String DEFAULT_CONFIG = "/etc/w5100-alert/w5100-alert.conf";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCodes.USAGE;
+    }
+
+    public static void main(String[] args) {
+        // GreenMail and Pi4J are chatty at INFO; the board has its own log.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        // Off a Pi (demo, tests) Pi4J's board detection complains that /proc/device-tree/model is missing.
+        if (System.getProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo", "off");
+        }
+        System.exit(execute(System.out, System.err, System::getenv, args));
+    }
+
+    /** Runs the command line with the given streams and environment; returns the exit code. */
+    public static int execute(PrintStream out, PrintStream err, Function<String, String> env, String... args) {
+        CommandLine cl = new CommandLine(new Main(), new Factory(out, err, env));
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("internal error: " + e);
+            e.printStackTrace(err);
+            return ExitCodes.SOFTWARE;
+        });
+        return cl.execute(args);
+    }
+
+    /** Gives every command the streams and environment (so tests can run commands in-process). */
+    static final class Factory implements CommandLine.IFactory {
+        final PrintStream out;
+        final PrintStream err;
+        final Function<String, String> env;
+
+        Factory(PrintStream out, PrintStream err, Function<String, String> env) {
+            this.out = out;
+            this.err = err;
+            this.env = env;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            K k = CommandLine.defaultFactory().create(cls);
+            if (k instanceof Io io) {
+                io.out = out;
+                io.err = err;
+                io.env = env;
+            }
+            return k;
+        }
+    }
+
+    /** Streams and environment shared by the commands. */
+    abstract static class Io {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        Function<String, String> env = System::getenv;
+
+        /** Parses and validates, printing errors and warnings; returns null (after printing) when invalid. */
+        BoardConfig load(Path file) {
+            try {
+                BoardConfig c = new ConfigParser(env).parse(file);
+                for (String w : c.warnings()) {
+                    err.println("warning: " + w);
+                }
+                return c;
+            } catch (ConfigException e) {
+                err.println(e.getMessage());
+                return null;
+            }
+        }
+
+        /** The demo's built-in configuration, with {@code password} as its SMTP password. */
+        BoardConfig builtInDemo(String password) throws IOException {
+            try (InputStream in = Main.class.getResourceAsStream("/dev/w5100alert/board/demo.conf")) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                List<String> lines = Arrays.asList(text.split("\n", -1));
+                return new ConfigParser(name -> name.equals("W5100_DEMO_PASSWORD") ? password : env.apply(name))
+                        .parse("(built-in demo.conf)", lines, Path.of("."), null);
+            } catch (ConfigException e) {
+                throw new IllegalStateException("built-in demo configuration is invalid", e);
+            }
+        }
+    }
+
+    @Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration file tools.",
+            subcommands = {CheckCommand.class}, footer = ExitCodes.HELP)
+    static final class ConfigCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return ExitCodes.USAGE;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validates a configuration file exactly as `run` does; prints every error with its line and key.",
+            footer = ExitCodes.HELP)
+    static final class CheckCommand extends Io implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "default: " + DEFAULT_CONFIG)
+        Path file = Path.of(DEFAULT_CONFIG);
+
+        @Override
+        public Integer call() {
+            BoardConfig c = load(file);
+            if (c == null) {
+                return ExitCodes.BAD_CONFIG;
+            }
+            out.println("OK: " + file + " (" + c.sensors().size() + " sensor(s), SMTP " + c.smtp().serverText() + ":"
+                    + c.smtp().port() + ", outbox " + c.outbox().directory() + ")");
+            return ExitCodes.OK;
+        }
+    }
+
+    /** What to tell a person when Pi4J cannot open SPI or GPIO. */
+    static String hardwareProblem(RuntimeException e) {
+        return "cannot open the Pi's SPI/GPIO (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). "
+                + "Is this a Raspberry Pi with SPI enabled (/dev/spidev0.0 present) and is the user in the spi and "
+                + "gpio groups? Without hardware use --simulated, or the demo command.";
+    }
+
+    static Path tempOutbox() throws IOException {
+        return Files.createTempDirectory("w5100-alert-outbox");
+    }
+}

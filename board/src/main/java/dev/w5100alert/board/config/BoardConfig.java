@@ -1,0 +1,72 @@
+package dev.w5100alert.board.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole, validated configuration of one board. Immutable; built once by {@link ConfigParser}
+ * and never changed at run time (runtime state lives elsewhere).
+ */
+public record BoardConfig(
+        Network network,
+        Hardware hardware,
+        Smtp smtp,
+        OutboxSettings outbox,
+        List<Sensor> sensors,
+        List<String> warnings) {
+
+    /** Addresses of the board on its LAN, written into the W5100's common registers. */
+    public record Network(byte[] mac, byte[] ip, byte[] subnet, byte[] gateway) {
+        public String ipText() {
+            return Ipv4.format(ip);
+        }
+    }
+
+    /** Where the chip sits on the Pi: SPI bus/chip select/clock and the BCM pin wired to /RESET (-1: not wired). */
+    public record Hardware(int spiBus, int spiChipSelect, int spiClockHz, int resetPin) { }
+
+    /**
+     * The mail server and the envelope. The password is held here only in memory; {@link #toString()}
+     * never shows it.
+     */
+    public record Smtp(byte[] server, int port, String heloName, String sender, List<String> recipients,
+                       String username, String password, boolean allowPlaintextAuth, Duration timeout) {
+        public boolean hasCredentials() {
+            return username != null;
+        }
+
+        public String serverText() {
+            return Ipv4.format(server);
+        }
+
+        @Override
+        public String toString() {
+            return "Smtp[server=" + serverText() + ":" + port + ", sender=" + sender + ", recipients=" + recipients
+                    + ", username=" + username + ", password=" + (password == null ? "none" : "(redacted)")
+                    + ", allowPlaintextAuth=" + allowPlaintextAuth + "]";
+        }
+    }
+
+    /** The durable outbox: directory, hard bound on pending alerts, retry schedule. */
+    public record OutboxSettings(Path directory, int capacity, Duration retryInitial, Duration retryMax,
+                                 Duration giveUpAfter) { }
+
+    /** Electrical side of a sensor. */
+    public enum Pull { UP, DOWN, OFF }
+
+    /** One GPIO input and the rule that turns its changes into mail. */
+    public record Sensor(String name, int pin, Pull pull, boolean activeHigh, Duration debounce,
+                         String activeName, String inactiveName, AlertRule rule) { }
+
+    /**
+     * How a sensor's changes become alerts.
+     *
+     * @param minInterval at most one mail per sensor per this interval
+     * @param coalesce    if true, changes inside the quiet period are summarised in one mail at its
+     *                    end; if false they are only counted in the log
+     * @param csvEvents   how many recent events go into a CSV attachment (0: no attachment)
+     */
+    public record AlertRule(String subjectTemplate, String bodyTemplate, List<String> recipients,
+                            Duration minInterval, boolean coalesce, int csvEvents) { }
+}

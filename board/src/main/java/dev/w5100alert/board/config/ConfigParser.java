@@ -1,0 +1,719 @@
+package dev.w5100alert.board.config;
+
+import dev.w5100alert.board.alert.Template;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates the board's configuration file (format: see {@code board/README-pi.md} and
+ * {@code board/deploy/w5100-alert.conf}).
+ *
+ * <p>The format is a strict INI dialect so that the JDK alone can parse it and every error can name
+ * its line: {@code [section]} or {@code [sensor NAME]} headers, {@code key = value} lines, and whole
+ * line comments starting with {@code #} or {@code ;}. Values run to the end of the line; {@code \n}
+ * in a value is a line break and {@code \\} a backslash. Unknown sections and keys, duplicates,
+ * missing keys and bad values are all errors: a typo must never silently fall back to a default.
+ *
+ * <p>All errors are collected (not just the first) and thrown together as a {@link ConfigException};
+ * each names the key, the line and what is wrong. Warnings (for example a credentials file readable
+ * by other users) do not stop the program and are returned in {@link BoardConfig#warnings()}.
+ */
+public final class ConfigParser {
+
+    /** Bound on the file size: a configuration file is small, anything larger is a mistake. */
+    public static final int MAX_FILE_BYTES = 256 * 1024;
+    static final int MAX_SENSORS = 32;
+
+    private static final Pattern SENSOR_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]*");
+    private static final Pattern MAILBOX = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@([A-Za-z0-9-]{1,63}(\\.[A-Za-z0-9-]{1,63})*|\\[[0-9.]{7,15}])");
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "[A-Za-z0-9-]{1,63}(\\.[A-Za-z0-9-]{1,63})*|\\[[0-9.]{7,15}]");
+
+    private static final Map<String, Set<String>> KEYS = Map.of(
+            "network", Set.of("mac", "ip", "subnet", "gateway"),
+            "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin"),
+            "smtp", Set.of("server", "port", "helo", "sender", "recipients", "username", "password",
+                    "password-file", "password-env", "allow-plaintext-auth", "timeout"),
+            "outbox", Set.of("directory", "capacity", "retry-initial", "retry-max", "give-up-after"),
+            "sensor", Set.of("pin", "pull", "active", "debounce", "active-name", "inactive-name", "subject", "body",
+                    "recipients", "min-interval", "coalesce", "csv-events"));
+
+    private final Function<String, String> environment;
+
+    /** @param environment looks up environment variables ({@code System::getenv} on the board) */
+    public ConfigParser(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** Reads, parses and validates {@code file}. */
+    public BoardConfig parse(Path file) throws ConfigException {
+        String name = file.toString();
+        List<String> lines;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ConfigException(List.of(new ConfigError(name, 0, "(file)",
+                        "is " + size + " bytes; a configuration file is at most " + MAX_FILE_BYTES)));
+            }
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (MalformedInputException e) {
+            throw new ConfigException(List.of(new ConfigError(name, 0, "(file)", "is not valid UTF-8")));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(name, 0, "(file)", "cannot be read: " + e)));
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(name, lines, dir, file);
+    }
+
+    /**
+     * Parses lines already read. {@code baseDir} resolves relative paths ({@code password-file},
+     * {@code outbox.directory}); {@code source} (may be null) is checked for permissions when it holds a
+     * password.
+     */
+    public BoardConfig parse(String name, List<String> lines, Path baseDir, Path source) throws ConfigException {
+        Reader r = new Reader(name);
+        r.lex(lines);
+        BoardConfig config = r.build(baseDir, source);
+        if (!r.errors.isEmpty()) {
+            r.errors.sort((a, b) -> Integer.compare(a.line(), b.line()));
+            throw new ConfigException(r.errors);
+        }
+        return config;
+    }
+
+    private record Entry(String value, int line) { }
+
+    private static final class Section {
+        final String kind;
+        final String arg;
+        final int line;
+        final Map<String, Entry> entries = new LinkedHashMap<>();
+
+        Section(String kind, String arg, int line) {
+            this.kind = kind;
+            this.arg = arg;
+            this.line = line;
+        }
+
+        String keyPrefix() {
+            return arg == null ? kind : kind + "." + arg;
+        }
+    }
+
+    private final class Reader {
+        final String file;
+        final List<ConfigError> errors = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+        final Map<String, Section> sections = new LinkedHashMap<>();
+        final List<Section> sensors = new ArrayList<>();
+
+        Reader(String file) {
+            this.file = file;
+        }
+
+        void error(int line, String key, String message) {
+            errors.add(new ConfigError(file, line, key, message));
+        }
+
+        void lex(List<String> lines) {
+            Section current = null;
+            boolean skipping = false; // keys under a rejected header are not reported again
+            for (int i = 0; i < lines.size(); i++) {
+                int n = i + 1;
+                String raw = lines.get(i);
+                String line = raw.strip();
+                if (i == 0 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1).strip();
+                }
+                if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                    continue;
+                }
+                if (line.startsWith("[")) {
+                    current = header(line, n);
+                    skipping = current == null;
+                    continue;
+                }
+                if (skipping) {
+                    continue;
+                }
+                int eq = line.indexOf('=');
+                if (eq < 0) {
+                    error(n, current == null ? "(none)" : current.keyPrefix(),
+                            "expected 'key = value', '[section]' or a comment, found '" + abbreviate(line) + "'");
+                    continue;
+                }
+                String key = line.substring(0, eq).strip();
+                String value = line.substring(eq + 1).strip();
+                if (current == null) {
+                    error(n, key, "key outside any section; put it under a [section] header");
+                    continue;
+                }
+                String dotted = current.keyPrefix() + "." + key;
+                if (!KEY.matcher(key).matches()) {
+                    error(n, dotted, "is not a valid key name (lower-case letters, digits and '-')");
+                    continue;
+                }
+                if (!KEYS.get(current.kind).contains(key)) {
+                    error(n, dotted, "unknown key in [" + current.kind + "]; known keys: "
+                            + String.join(", ", KEYS.get(current.kind).stream().sorted().toList()));
+                    continue;
+                }
+                Entry previous = current.entries.get(key);
+                if (previous != null) {
+                    error(n, dotted, "duplicate key; first set on line " + previous.line());
+                    continue;
+                }
+                String unescaped = unescape(value, n, dotted);
+                if (unescaped != null) {
+                    current.entries.put(key, new Entry(unescaped, n));
+                }
+            }
+        }
+
+        private Section header(String line, int n) {
+            if (!line.endsWith("]")) {
+                error(n, "(section)", "section header must end with ']'");
+                return null;
+            }
+            String inner = line.substring(1, line.length() - 1).strip();
+            String[] parts = inner.split("\\s+");
+            String kind = parts[0];
+            if (!KEYS.containsKey(kind)) {
+                error(n, kind, "unknown section; expected [network], [hardware], [smtp], [outbox] or [sensor NAME]");
+                return null;
+            }
+            if (kind.equals("sensor")) {
+                if (parts.length != 2 || !SENSOR_NAME.matcher(parts[1]).matches()) {
+                    error(n, "sensor", "sensor section needs one name of 1-32 letters, digits, '_' or '-': [sensor door]");
+                    return null;
+                }
+            } else if (parts.length != 1) {
+                error(n, kind, "section [" + kind + "] takes no name");
+                return null;
+            }
+            Section s = new Section(kind, kind.equals("sensor") ? parts[1] : null, n);
+            Section previous = sections.get(s.keyPrefix());
+            if (previous != null) {
+                error(n, s.keyPrefix(), "duplicate section; first on line " + previous.line);
+                return null;
+            }
+            sections.put(s.keyPrefix(), s);
+            if (kind.equals("sensor")) {
+                sensors.add(s);
+            }
+            return s;
+        }
+
+        private String unescape(String value, int line, String key) {
+            if (value.indexOf('\\') < 0) {
+                return value;
+            }
+            StringBuilder sb = new StringBuilder(value.length());
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c != '\\') {
+                    sb.append(c);
+                    continue;
+                }
+                if (i + 1 == value.length()) {
+                    error(line, key, "value ends with a lone '\\'; write '\\\\' for a backslash");
+                    return null;
+                }
+                char e = value.charAt(++i);
+                if (e == 'n') {
+                    sb.append('\n');
+                } else if (e == '\\') {
+                    sb.append('\\');
+                } else {
+                    error(line, key, "unknown escape '\\" + e + "'; only \\n and \\\\ are allowed");
+                    return null;
+                }
+            }
+            return sb.toString();
+        }
+
+        // ---------------------------------------------------------------- typed accessors
+
+        private Section required(String kind) {
+            Section s = sections.get(kind);
+            if (s == null) {
+                error(0, kind, "missing section [" + kind + "]");
+            }
+            return s;
+        }
+
+        private Entry entry(Section s, String key, boolean required) {
+            if (s == null) {
+                return null;
+            }
+            Entry e = s.entries.get(key);
+            if (e == null && required) {
+                error(s.line, s.keyPrefix() + "." + key, "missing; required in [" + s.kind
+                        + (s.arg == null ? "" : " " + s.arg) + "]");
+            }
+            return e;
+        }
+
+        private String k(Section s, String key) {
+            return s.keyPrefix() + "." + key;
+        }
+
+        String string(Section s, String key, String dflt, boolean required) {
+            Entry e = entry(s, key, required);
+            if (e == null) {
+                return dflt;
+            }
+            if (e.value().isEmpty()) {
+                error(e.line(), k(s, key), "is empty");
+                return dflt;
+            }
+            return e.value();
+        }
+
+        int integer(Section s, String key, int dflt, int min, int max, boolean required) {
+            Entry e = entry(s, key, required);
+            if (e == null) {
+                return dflt;
+            }
+            try {
+                int v = Integer.parseInt(e.value());
+                if (v < min || v > max) {
+                    error(e.line(), k(s, key), "is " + v + "; must be between " + min + " and " + max);
+                    return dflt;
+                }
+                return v;
+            } catch (NumberFormatException ex) {
+                error(e.line(), k(s, key), "'" + abbreviate(e.value()) + "' is not a whole number");
+                return dflt;
+            }
+        }
+
+        boolean bool(Section s, String key, boolean dflt) {
+            Entry e = entry(s, key, false);
+            if (e == null) {
+                return dflt;
+            }
+            return switch (e.value()) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> {
+                    error(e.line(), k(s, key), "'" + abbreviate(e.value()) + "' is not true/false");
+                    yield dflt;
+                }
+            };
+        }
+
+        byte[] ip(Section s, String key, boolean required) {
+            Entry e = entry(s, key, required);
+            if (e == null) {
+                return null;
+            }
+            byte[] v = Ipv4.parse(e.value());
+            if (v == null) {
+                error(e.line(), k(s, key), "'" + abbreviate(e.value())
+                        + "' is not an IPv4 address like 192.168.1.20 (the W5100 has no DNS, so names are not allowed)");
+            }
+            return v;
+        }
+
+        Duration duration(Section s, String key, Duration dflt, Duration min, Duration max) {
+            Entry e = entry(s, key, false);
+            if (e == null) {
+                return dflt;
+            }
+            Duration d = parseDuration(e.value());
+            if (d == null) {
+                error(e.line(), k(s, key), "'" + abbreviate(e.value())
+                        + "' is not a duration; write a number and a unit: 500ms, 30s, 5m, 2h, 3d");
+                return dflt;
+            }
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                error(e.line(), k(s, key), "is " + e.value() + "; must be between " + human(min) + " and " + human(max));
+                return dflt;
+            }
+            return d;
+        }
+
+        List<String> mailboxes(Section s, String key, List<String> dflt, boolean required) {
+            Entry e = entry(s, key, required);
+            if (e == null) {
+                return dflt;
+            }
+            List<String> out = new ArrayList<>();
+            for (String part : e.value().split(",", -1)) {
+                String m = part.strip();
+                if (!MAILBOX.matcher(m).matches()) {
+                    error(e.line(), k(s, key), "'" + abbreviate(m) + "' is not a mailbox like name@example.org");
+                    return dflt;
+                }
+                if (out.contains(m)) {
+                    error(e.line(), k(s, key), "'" + m + "' is listed twice");
+                    return dflt;
+                }
+                out.add(m);
+            }
+            if (out.size() > 32) {
+                error(e.line(), k(s, key), "has " + out.size() + " recipients; at most 32");
+                return dflt;
+            }
+            return List.copyOf(out);
+        }
+
+        String template(Section s, String key, String dflt) {
+            Entry e = entry(s, key, false);
+            if (e == null) {
+                return dflt;
+            }
+            String problem = Template.check(e.value());
+            if (problem != null) {
+                error(e.line(), k(s, key), problem);
+                return dflt;
+            }
+            return e.value();
+        }
+
+        // ---------------------------------------------------------------- building
+
+        BoardConfig build(Path baseDir, Path source) {
+            BoardConfig.Network network = network();
+            BoardConfig.Hardware hardware = hardware();
+            BoardConfig.Smtp smtp = smtp(baseDir, source);
+            BoardConfig.OutboxSettings outbox = outbox(baseDir);
+            List<BoardConfig.Sensor> sensorList = new ArrayList<>();
+            Map<Integer, String> pins = new LinkedHashMap<>();
+            if (hardware != null && hardware.resetPin() >= 0) {
+                pins.put(hardware.resetPin(), "hardware.reset-pin");
+            }
+            if (sensors.isEmpty()) {
+                error(0, "sensor", "no [sensor NAME] section; at least one sensor is needed");
+            }
+            if (sensors.size() > MAX_SENSORS) {
+                error(sensors.get(MAX_SENSORS).line, sensors.get(MAX_SENSORS).keyPrefix(),
+                        "too many sensors; at most " + MAX_SENSORS);
+            }
+            for (Section s : sensors) {
+                BoardConfig.Sensor sensor = sensor(s, smtp == null ? List.of() : smtp.recipients());
+                if (sensor != null && sensor.pin() >= 0) {
+                    String other = pins.putIfAbsent(sensor.pin(), k(s, "pin"));
+                    if (other != null) {
+                        error(s.entries.get("pin").line(), k(s, "pin"), "GPIO " + sensor.pin() + " is already used by " + other);
+                    }
+                }
+                sensorList.add(sensor);
+            }
+            if (!errors.isEmpty()) {
+                return null;
+            }
+            return new BoardConfig(network, hardware, smtp, outbox, List.copyOf(sensorList), List.copyOf(warnings));
+        }
+
+        BoardConfig.Network network() {
+            Section s = required("network");
+            if (s == null) {
+                return null;
+            }
+            Entry macEntry = entry(s, "mac", true);
+            byte[] mac = null;
+            if (macEntry != null) {
+                mac = Ipv4.parseMac(macEntry.value());
+                if (mac == null) {
+                    error(macEntry.line(), "network.mac", "'" + abbreviate(macEntry.value())
+                            + "' is not a MAC address like 02:00:5e:10:00:01");
+                } else if ((mac[0] & 1) != 0) {
+                    error(macEntry.line(), "network.mac", "is a multicast address (lowest bit of the first byte set); "
+                            + "use a unicast one, e.g. a locally administered 02:xx:xx:xx:xx:xx");
+                    mac = null;
+                }
+            }
+            byte[] ip = ip(s, "ip", true);
+            byte[] subnet = ip(s, "subnet", true);
+            byte[] gateway = ip(s, "gateway", true);
+            if (subnet != null) {
+                int m = Ipv4.toInt(subnet);
+                if (m == 0 || (~m & (~m + 1)) != 0) {
+                    error(s.entries.get("subnet").line(), "network.subnet", Ipv4.format(subnet)
+                            + " is not a contiguous subnet mask like 255.255.255.0");
+                    subnet = null;
+                }
+            }
+            if (ip != null && subnet != null && gateway != null) {
+                int m = Ipv4.toInt(subnet);
+                if ((Ipv4.toInt(ip) & m) != (Ipv4.toInt(gateway) & m)) {
+                    error(s.entries.get("gateway").line(), "network.gateway", Ipv4.format(gateway)
+                            + " is not in the board's subnet " + Ipv4.format(ip) + "/" + Ipv4.format(subnet));
+                }
+            }
+            return new BoardConfig.Network(mac, ip, subnet, gateway);
+        }
+
+        BoardConfig.Hardware hardware() {
+            Section s = sections.get("hardware");
+            if (s == null) {
+                return new BoardConfig.Hardware(0, 0, 8_000_000, -1);
+            }
+            int bus = integer(s, "spi-bus", 0, 0, 6, false);
+            int cs = integer(s, "spi-chip-select", 0, 0, 2, false);
+            // The W5100 datasheet allows SPI up to 14 MHz in mode 0.
+            int hz = integer(s, "spi-clock-hz", 8_000_000, 100_000, 14_000_000, false);
+            int reset = -1;
+            Entry re = entry(s, "reset-pin", false);
+            if (re != null && !re.value().equals("none")) {
+                reset = integer(s, "reset-pin", -1, 0, 27, false);
+            }
+            return new BoardConfig.Hardware(bus, cs, hz, reset);
+        }
+
+        BoardConfig.Smtp smtp(Path baseDir, Path source) {
+            Section s = required("smtp");
+            if (s == null) {
+                return null;
+            }
+            byte[] server = ip(s, "server", true);
+            int port = integer(s, "port", 25, 1, 65535, false);
+            String helo = string(s, "helo", null, false);
+            if (helo != null && !HOSTNAME.matcher(helo).matches()) {
+                error(s.entries.get("helo").line(), "smtp.helo", "'" + abbreviate(helo)
+                        + "' is not a host name or an address literal like [192.168.1.20]");
+                helo = null;
+            }
+            List<String> sender = mailboxes(s, "sender", null, true);
+            if (sender != null && sender.size() != 1) {
+                error(s.entries.get("sender").line(), "smtp.sender", "must be exactly one mailbox");
+                sender = null;
+            }
+            List<String> recipients = mailboxes(s, "recipients", List.of(), true);
+            String username = string(s, "username", null, false);
+            String password = password(s, baseDir, source);
+            if (username != null && password == null && !hasPasswordSource(s)) {
+                error(s.entries.get("username").line(), "smtp.username",
+                        "is set but no password source is: add one of password-file, password-env or password");
+            }
+            if (username == null && hasPasswordSource(s)) {
+                Entry e = firstPasswordEntry(s);
+                error(e.line(), k(s, passwordKey(s)), "a password is given but smtp.username is not");
+            }
+            boolean plaintext = bool(s, "allow-plaintext-auth", false);
+            if (username != null && !plaintext) {
+                error(s.entries.get("username").line(), "smtp.username", "credentials are set but "
+                        + "smtp.allow-plaintext-auth is false; this firmware has no TLS, so AUTH would always be "
+                        + "refused. Set allow-plaintext-auth = true only for a server on a network you trust");
+            }
+            Duration timeout = duration(s, "timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10));
+            return new BoardConfig.Smtp(server, port, helo, sender == null ? null : sender.get(0), recipients,
+                    username, password, plaintext, timeout);
+        }
+
+        private boolean hasPasswordSource(Section s) {
+            return firstPasswordEntry(s) != null;
+        }
+
+        private Entry firstPasswordEntry(Section s) {
+            for (String key : List.of("password", "password-file", "password-env")) {
+                if (s.entries.containsKey(key)) {
+                    return s.entries.get(key);
+                }
+            }
+            return null;
+        }
+
+        private String passwordKey(Section s) {
+            for (String key : List.of("password", "password-file", "password-env")) {
+                if (s.entries.containsKey(key)) {
+                    return key;
+                }
+            }
+            return "password";
+        }
+
+        /** Exactly one source; the value itself never appears in an error or a warning. */
+        private String password(Section s, Path baseDir, Path source) {
+            List<String> given = new ArrayList<>();
+            for (String key : List.of("password", "password-file", "password-env")) {
+                if (s.entries.containsKey(key)) {
+                    given.add(key);
+                }
+            }
+            if (given.size() > 1) {
+                given.sort((a, b) -> Integer.compare(s.entries.get(a).line(), s.entries.get(b).line()));
+                Entry second = s.entries.get(given.get(1));
+                error(second.line(), k(s, given.get(1)), "only one password source may be given; "
+                        + "smtp." + given.get(0) + " is also set (line " + s.entries.get(given.get(0)).line() + ")");
+                return null;
+            }
+            if (given.isEmpty()) {
+                return null;
+            }
+            String key = given.get(0);
+            Entry e = s.entries.get(key);
+            if (e.value().isEmpty()) {
+                error(e.line(), k(s, key), "is empty");
+                return null;
+            }
+            switch (key) {
+                case "password" -> {
+                    warnIfReadableByOthers(source, "it holds smtp.password (line " + e.line() + ")");
+                    warnings.add("smtp.password is written in the configuration file; prefer password-file "
+                            + "(mode 0600) or password-env");
+                    return e.value();
+                }
+                case "password-env" -> {
+                    String v = environment.apply(e.value());
+                    if (v == null || v.isEmpty()) {
+                        error(e.line(), k(s, key), "environment variable " + e.value() + " is not set or empty");
+                        return null;
+                    }
+                    return v;
+                }
+                default -> {
+                    Path p = baseDir == null ? Path.of(e.value()) : baseDir.resolve(e.value());
+                    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                        error(e.line(), k(s, key), "file " + p + " does not exist or cannot be read");
+                        return null;
+                    }
+                    try {
+                        if (Files.size(p) > 4096) {
+                            error(e.line(), k(s, key), "file " + p + " is larger than 4096 bytes; it should hold only the password");
+                            return null;
+                        }
+                        List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
+                        String v = lines.isEmpty() ? "" : lines.get(0).strip();
+                        if (v.isEmpty()) {
+                            error(e.line(), k(s, key), "file " + p + " is empty; its first line must be the password");
+                            return null;
+                        }
+                        warnIfReadableByOthers(p, "it holds the SMTP password");
+                        return v;
+                    } catch (IOException ex) {
+                        error(e.line(), k(s, key), "file " + p + " cannot be read: " + ex.getClass().getSimpleName());
+                        return null;
+                    }
+                }
+            }
+        }
+
+        private void warnIfReadableByOthers(Path p, String why) {
+            if (p == null) {
+                return;
+            }
+            try {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
+                    warnings.add(p + " is readable by other users and " + why + "; run: chmod 600 " + p);
+                }
+            } catch (UnsupportedOperationException | IOException e) {
+                warnings.add("cannot check the permissions of " + p + " (" + why + ")");
+            }
+        }
+
+        BoardConfig.OutboxSettings outbox(Path baseDir) {
+            Section s = sections.get("outbox");
+            String dir = s == null ? "/var/lib/w5100-alert" : string(s, "directory", "/var/lib/w5100-alert", false);
+            Path d = baseDir == null ? Path.of(dir) : baseDir.resolve(dir);
+            if (s == null) {
+                return new BoardConfig.OutboxSettings(d, 1000, Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofDays(3));
+            }
+            int capacity = integer(s, "capacity", 1000, 1, 100_000, false);
+            Duration initial = duration(s, "retry-initial", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1));
+            Duration max = duration(s, "retry-max", Duration.ofMinutes(30), Duration.ofMillis(100), Duration.ofDays(1));
+            if (max.compareTo(initial) < 0) {
+                error(s.entries.get("retry-max").line(), "outbox.retry-max", "is shorter than outbox.retry-initial");
+            }
+            Duration giveUp = duration(s, "give-up-after", Duration.ofDays(3), Duration.ofMinutes(1), Duration.ofDays(30));
+            return new BoardConfig.OutboxSettings(d, capacity, initial, max, giveUp);
+        }
+
+        BoardConfig.Sensor sensor(Section s, List<String> defaultRecipients) {
+            int pin = integer(s, "pin", -1, 0, 27, true);
+            BoardConfig.Pull pull = BoardConfig.Pull.UP;
+            Entry pe = entry(s, "pull", false);
+            if (pe != null) {
+                switch (pe.value()) {
+                    case "up" -> pull = BoardConfig.Pull.UP;
+                    case "down" -> pull = BoardConfig.Pull.DOWN;
+                    case "off" -> pull = BoardConfig.Pull.OFF;
+                    default -> error(pe.line(), k(s, "pull"), "'" + abbreviate(pe.value()) + "' must be up, down or off");
+                }
+            }
+            boolean activeHigh = false;
+            Entry ae = entry(s, "active", false);
+            if (ae != null) {
+                switch (ae.value()) {
+                    case "high" -> activeHigh = true;
+                    case "low" -> activeHigh = false;
+                    default -> error(ae.line(), k(s, "active"), "'" + abbreviate(ae.value()) + "' must be high or low");
+                }
+            }
+            Duration debounce = duration(s, "debounce", Duration.ofMillis(50), Duration.ZERO, Duration.ofSeconds(10));
+            String activeName = string(s, "active-name", "active", false);
+            String inactiveName = string(s, "inactive-name", "inactive", false);
+            String subject = template(s, "subject", "[{sensor}] {state}");
+            if (subject.indexOf('\n') >= 0) {
+                error(s.entries.get("subject").line(), k(s, "subject"), "a subject cannot contain a line break (\\n)");
+            }
+            String body = template(s, "body", "Sensor {sensor} is {state} at {time}.\n{changes}");
+            List<String> recipients = mailboxes(s, "recipients", defaultRecipients, false);
+            Duration minInterval = duration(s, "min-interval", Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(1));
+            boolean coalesce = bool(s, "coalesce", true);
+            int csv = integer(s, "csv-events", 0, 0, 1000, false);
+            return new BoardConfig.Sensor(s.arg, pin, pull, activeHigh, debounce, activeName, inactiveName,
+                    new BoardConfig.AlertRule(subject, body, recipients, minInterval, coalesce, csv));
+        }
+    }
+
+    /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 3d}; null when not that shape. */
+    public static Duration parseDuration(String text) {
+        int i = 0;
+        while (i < text.length() && Character.isDigit(text.charAt(i))) {
+            i++;
+        }
+        if (i == 0 || i > 9) {
+            return null;
+        }
+        long n = Long.parseLong(text.substring(0, i));
+        return switch (text.substring(i)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> null;
+        };
+    }
+
+    static String human(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.toMillis() % 86_400_000L == 0) {
+            return d.toDays() + "d";
+        }
+        if (d.toMillis() % 3_600_000L == 0) {
+            return d.toHours() + "h";
+        }
+        if (d.toMillis() % 60_000L == 0) {
+            return d.toMinutes() + "m";
+        }
+        if (d.toMillis() % 1000L == 0) {
+            return d.toSeconds() + "s";
+        }
+        return d.toMillis() + "ms";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}

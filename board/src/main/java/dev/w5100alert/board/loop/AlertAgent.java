@@ -1,0 +1,342 @@
+package dev.w5100alert.board.loop;
+
+import dev.w5100alert.board.alert.Alert;
+import dev.w5100alert.board.alert.SensorAlerter;
+import dev.w5100alert.board.config.BoardConfig;
+import dev.w5100alert.board.log.Log;
+import dev.w5100alert.board.mail.Delivery;
+import dev.w5100alert.board.mail.MailTransport;
+import dev.w5100alert.board.outbox.Outbox;
+import dev.w5100alert.board.sensor.SensorEventQueue;
+import dev.w5100alert.board.sensor.SensorLevels;
+import dev.w5100alert.hal.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The firmware loop: one {@link #doWork(long)} call drains sensor events, debounces them, turns
+ * them into alerts, stores those in the outbox, keeps the chip healthy and steps the mail transport.
+ *
+ * <p>Agrona-style duty cycle: {@code doWork(now)} never blocks beyond the transport's and driver's own
+ * bounded steps and returns how much it did, so {@link #run} idles only when there was nothing to do.
+ * GPIO callbacks only touch the {@link SensorEventQueue}.
+ *
+ * <p><b>Chip health.</b> Every {@code healthCheckNanos}, and after any transient send failure, the chip
+ * is probed. If it does not answer, the send in flight is aborted (its alert stays in the outbox and
+ * is due again at once, without counting as an attempt), the chip is reset through its reset pin
+ * and brought up again; a failed reset is retried every {@code healthCheckNanos}. Queued alerts are
+ * on disk throughout, so nothing is lost.
+ *
+ * <p><b>Shutdown.</b> {@link #run} returns when its stop signal is raised: a send in flight gets up
+ * to {@code graceNanos} to finish; if it does not, it is aborted and its alert stays parked in the
+ * outbox for the next start. Not thread-safe: one thread owns the agent.
+ */
+public final class AlertAgent implements SensorEventQueue.Sink {
+
+    private static final String C = "loop";
+
+    private final List<BoardConfig.Sensor> sensors;
+    private final SensorAlerter[] alerters;
+    private final SensorEventQueue queue;
+    private final SensorLevels levels;
+    private final Outbox outbox;
+    private final MailTransport transport;
+    private final ChipSupervisor chip;
+    private final Clock clock;
+    private final Log log;
+    private final long healthCheckNanos;
+
+    // Debounce state per sensor: the raw level last seen and when, and the level last reported.
+    private final boolean[] raw;
+    private final long[] rawNanos;
+    private final long[] rawMillis;
+    private final boolean[] reported;
+    private final long[] debounceNanos;
+    private long droppedSeen;
+
+    /** Scanning the outbox for a due alert is O(pending): do it when something may be due, at least every 100 ms. */
+    private static final long MAX_SCAN_GAP_NANOS = 100_000_000L;
+    /** After this many idle cycles in a row, {@link #run} parks longer between cycles (saves the Pi's CPU). */
+    private static final int SPIN_IDLE_CYCLES = 1000;
+    private static final long PARK_NANOS = 2_000_000L;
+
+    private long nextScan;
+    private Alert inFlight;
+    private boolean chipUp = true;
+    private boolean checkChip;
+    private long nextHealthCheck;
+    private long delivered;
+    private long queued;
+    private long failed;
+    private long chipResets;
+
+    public AlertAgent(List<BoardConfig.Sensor> sensors, SensorEventQueue queue, SensorLevels levels,
+                      boolean[] initialLevels, Outbox outbox, MailTransport transport, ChipSupervisor chip,
+                      Clock clock, Log log, long healthCheckNanos) {
+        this.sensors = List.copyOf(sensors);
+        this.queue = queue;
+        this.levels = levels;
+        this.outbox = outbox;
+        this.transport = transport;
+        this.chip = chip;
+        this.clock = clock;
+        this.log = log;
+        this.healthCheckNanos = healthCheckNanos;
+        int n = sensors.size();
+        alerters = new SensorAlerter[n];
+        raw = new boolean[n];
+        rawNanos = new long[n];
+        rawMillis = new long[n];
+        reported = new boolean[n];
+        debounceNanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            alerters[i] = new SensorAlerter(sensors.get(i));
+            raw[i] = initialLevels[i];
+            reported[i] = initialLevels[i];
+            debounceNanos[i] = sensors.get(i).debounce().toNanos();
+        }
+        nextHealthCheck = clock.nanoTime() + healthCheckNanos;
+    }
+
+    public long deliveredCount() {
+        return delivered;
+    }
+
+    /** Alerts accepted into the outbox by this agent. */
+    public long queuedCount() {
+        return queued;
+    }
+
+    public long failedCount() {
+        return failed;
+    }
+
+    public long chipResets() {
+        return chipResets;
+    }
+
+    public boolean idle() {
+        return inFlight == null && outbox.pendingCount() == 0 && pendingChanges() == 0;
+    }
+
+    /** Changes seen by the alerters and not yet in an accepted alert. */
+    public int pendingChanges() {
+        int n = 0;
+        for (int i = 0; i < alerters.length; i++) {
+            n += alerters[i].pending() + (raw[i] != reported[i] ? 1 : 0);
+        }
+        return n;
+    }
+
+    @Override
+    public void onEdge(int sensor, boolean active, long epochMillis, long nanos) {
+        if (sensor < 0 || sensor >= raw.length || raw[sensor] == active) {
+            return;
+        }
+        raw[sensor] = active;
+        rawNanos[sensor] = nanos;
+        rawMillis[sensor] = epochMillis;
+    }
+
+    /** One duty cycle; returns the amount of work done (0: nothing to do, the caller may idle). */
+    public int doWork(long now) {
+        int work = queue.drain(this);
+        long dropped = queue.dropped();
+        if (dropped != droppedSeen) {
+            log.warn(C, (dropped - droppedSeen) + " GPIO event(s) dropped (queue full); re-reading sensor levels");
+            droppedSeen = dropped;
+            for (int i = 0; i < raw.length; i++) {
+                onEdge(i, levels.active(i), clock.epochMillis(), now);
+            }
+        }
+        work += debounce(now);
+        work += raiseAlerts(now);
+        work += superviseChip(now);
+        if (chipUp) {
+            work += send(now);
+        }
+        return work;
+    }
+
+    private int debounce(long now) {
+        int work = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] != reported[i] && now - rawNanos[i] >= debounceNanos[i]) {
+                reported[i] = raw[i];
+                log.info(C, "sensor " + sensors.get(i).name() + " is "
+                        + (raw[i] ? sensors.get(i).activeName() : sensors.get(i).inactiveName()));
+                long suppressedBefore = alerters[i].suppressed();
+                alerters[i].onChange(raw[i], rawMillis[i], now);
+                if (alerters[i].suppressed() != suppressedBefore) {
+                    log.info(C, "change of sensor " + sensors.get(i).name() + " not mailed: inside its min-interval "
+                            + "and coalesce is off (" + alerters[i].suppressed() + " so far)");
+                }
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private int raiseAlerts(long now) {
+        int work = 0;
+        for (SensorAlerter a : alerters) {
+            Alert alert = a.poll(now);
+            if (alert == null) {
+                continue;
+            }
+            work++;
+            Outbox.Offer result = outbox.offer(alert);
+            if (result == Outbox.Offer.ACCEPTED) {
+                a.accepted(now, clock.epochMillis());
+                queued++;
+                nextScan = now; // due at once
+                log.info(C, "alert queued for sensor " + a.sensorName() + ": \"" + alert.subject() + "\" ("
+                        + outbox.pendingCount() + " pending)");
+            } else {
+                a.refused(now);
+            }
+        }
+        return work;
+    }
+
+    private int superviseChip(long now) {
+        if (!checkChip && now - nextHealthCheck < 0) {
+            return 0;
+        }
+        checkChip = false;
+        nextHealthCheck = now + healthCheckNanos;
+        if (chipUp && chip.responding()) {
+            return 0;
+        }
+        if (chipUp) {
+            log.warn(C, "network chip stopped answering; resetting it");
+            chipUp = false;
+            if (inFlight != null) {
+                transport.abort();
+                outbox.release(inFlight.id());
+                nextScan = now;
+                log.info(C, "alert " + inFlight.id() + " stays queued until the chip is back");
+                inFlight = null;
+            }
+        }
+        String problem = chip.reset();
+        chipResets++;
+        if (problem == null && chip.responding()) {
+            chipUp = true;
+            nextScan = now;
+            log.info(C, "network chip reset and configured again; " + outbox.pendingCount() + " alert(s) queued");
+        } else {
+            log.error(C, "network chip reset failed: " + (problem == null ? "still not answering" : problem)
+                    + "; next try in " + (healthCheckNanos / 1_000_000) + " ms");
+        }
+        return 1;
+    }
+
+    private int send(long now) {
+        try {
+            if (inFlight == null) {
+                if (now - nextScan < 0) {
+                    return 0;
+                }
+                Alert next = outbox.nextDue(now);
+                if (next == null) {
+                    long wait = outbox.nanosUntilDue(now);
+                    nextScan = now + (wait < 0 ? MAX_SCAN_GAP_NANOS : Math.min(wait, MAX_SCAN_GAP_NANOS));
+                    return 0;
+                }
+                inFlight = next;
+                log.info(C, "sending alert " + next.id() + " (" + next.sensor() + ", attempt "
+                        + (outbox.attempts(next.id()) + 1) + ")");
+                transport.start(next, now);
+                return 1;
+            }
+            Delivery d = transport.poll(now);
+            if (d == null) {
+                return 0; // still running: let the caller idle rather than spin on a slow server
+            }
+            Alert a = inFlight;
+            inFlight = null;
+            switch (d.kind()) {
+                case DELIVERED -> {
+                    outbox.delivered(a.id());
+                    delivered++;
+                    log.info(C, "alert " + a.id() + " delivered" + (d.refused() > 0
+                            ? " (" + d.refused() + " recipient(s) refused: " + d.detail() + ")" : ""));
+                }
+                case TRANSIENT -> {
+                    outbox.transientFailure(a.id(), d.detail(), now, clock.epochMillis());
+                    checkChip = true; // a timeout may mean the chip died under us
+                }
+                case AUTH_FAILED -> {
+                    log.error(C, "SMTP authentication failed (" + d.detail()
+                            + "); check smtp.username and the password source");
+                    outbox.transientFailure(a.id(), d.detail(), now, clock.epochMillis());
+                }
+                case PERMANENT -> {
+                    failed++;
+                    outbox.permanentFailure(a.id(), d.detail());
+                }
+            }
+            return 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("outbox write failed", e);
+        }
+    }
+
+    /**
+     * Runs duty cycles until {@code stop} says so, idling on the clock when there is no work; then
+     * finishes or parks the send in flight within {@code graceNanos} and closes the outbox.
+     */
+    public void run(BooleanSupplier stop, long graceNanos) throws IOException {
+        try {
+            int idleCycles = 0;
+            while (!stop.getAsBoolean()) {
+                if (doWork(clock.nanoTime()) > 0) {
+                    idleCycles = 0;
+                } else if (++idleCycles < SPIN_IDLE_CYCLES || inFlight != null) {
+                    clock.idle();
+                } else {
+                    // Nothing happening: a 2 ms park keeps sensor latency low and the CPU nearly idle.
+                    java.util.concurrent.locks.LockSupport.parkNanos(PARK_NANOS);
+                }
+            }
+            finishOrPark(graceNanos);
+        } finally {
+            outbox.close();
+        }
+    }
+
+    /** Gives the send in flight up to {@code graceNanos}; aborts it (alert stays queued) after that. */
+    public void finishOrPark(long graceNanos) {
+        long deadline = clock.nanoTime() + graceNanos;
+        while (inFlight != null && clock.nanoTime() - deadline < 0) {
+            send(clock.nanoTime());
+            if (inFlight != null) {
+                clock.idle();
+            }
+        }
+        if (inFlight != null) {
+            transport.abort();
+            log.info(C, "shutdown: alert " + inFlight.id() + " parked in the outbox, sent on next start");
+            inFlight = null;
+        } else {
+            log.info(C, "shutdown: nothing in flight; " + outbox.pendingCount() + " alert(s) stay queued");
+        }
+    }
+
+    /** Runs until the outbox is empty and no change is pending, or the deadline passes. Returns idle(). */
+    public boolean runUntilIdle(long deadlineNanos) {
+        while (clock.nanoTime() - deadlineNanos < 0) {
+            int w = doWork(clock.nanoTime());
+            if (w == 0 && idle()) {
+                return true;
+            }
+            if (w == 0) {
+                clock.idle();
+            }
+        }
+        return idle();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.w5100alert.board.mail;
+
+/**
+ * How one send ended.
+ *
+ * @param code    the server's deciding reply code, 0 when there was none (timeout, lost link)
+ * @param detail  what happened, for the log (never contains credentials)
+ * @param refused recipients the server refused although the message was delivered to the others
+ */
+public record Delivery(Kind kind, int code, String detail, int refused) {
+
+    public enum Kind {
+        /** The server took the message. */
+        DELIVERED,
+        /** Try again later: 4xx, timeout, connection refused or lost, chip trouble. */
+        TRANSIENT,
+        /** The server refused the message for good (5xx). */
+        PERMANENT,
+        /** Credentials refused or no usable mechanism: retried slowly, logged as an error. */
+        AUTH_FAILED
+    }
+
+    public static Delivery delivered() {
+        return new Delivery(Kind.DELIVERED, 250, "delivered", 0);
+    }
+
+    public static Delivery transientFailure(int code, String detail) {
+        return new Delivery(Kind.TRANSIENT, code, detail, 0);
+    }
+
+    public static Delivery permanentFailure(int code, String detail) {
+        return new Delivery(Kind.PERMANENT, code, detail, 0);
+    }
+}

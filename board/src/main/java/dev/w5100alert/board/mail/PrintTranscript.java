@@ -1,0 +1,30 @@
+package dev.w5100alert.board.mail;
+
+import dev.w5100alert.firmware.smtp.SmtpTranscript;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Prints the SMTP conversation in swaks' style: {@code -> } for what the board sends,
+ * {@code <- } for the server, {@code === } for events. The engine has already replaced AUTH payloads
+ * by a redaction mark before they reach a transcript.
+ */
+public final class PrintTranscript implements SmtpTranscript {
+    private final PrintStream out;
+    private final String indent;
+
+    public PrintTranscript(PrintStream out, String indent) {
+        this.out = out;
+        this.indent = indent;
+    }
+
+    @Override
+    public void line(boolean fromClient, byte[] b, int off, int len) {
+        out.println(indent + (fromClient ? " -> " : "<-  ") + new String(b, off, len, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void event(String text) {
+        out.println(indent + "=== " + text);
+    }
+}

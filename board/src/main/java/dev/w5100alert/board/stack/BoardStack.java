@@ -1,0 +1,130 @@
+package dev.w5100alert.board.stack;
+
+import dev.w5100alert.board.config.BoardConfig;
+import dev.w5100alert.board.config.Ipv4;
+import dev.w5100alert.board.log.Log;
+import dev.w5100alert.board.loop.AlertAgent;
+import dev.w5100alert.board.mail.EngineTransport;
+import dev.w5100alert.board.outbox.Backoff;
+import dev.w5100alert.board.outbox.Outbox;
+import dev.w5100alert.board.sensor.SensorEventQueue;
+import dev.w5100alert.board.sensor.SensorLevels;
+import dev.w5100alert.firmware.net.W5100TcpLink;
+import dev.w5100alert.firmware.smtp.SmtpConfig;
+import dev.w5100alert.firmware.smtp.SmtpEngine;
+import dev.w5100alert.firmware.smtp.SmtpTimeouts;
+import dev.w5100alert.firmware.smtp.SmtpTranscript;
+import dev.w5100alert.hal.Clock;
+import dev.w5100alert.hal.NetworkConfig;
+import dev.w5100alert.hal.ResetLine;
+import dev.w5100alert.hal.SpiBus;
+import dev.w5100alert.hal.W5100Driver;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/**
+ * Wires one board from its configuration: driver over the given {@link SpiBus} and {@link ResetLine}
+ * (Pi4J on the Pi, the simulator in the demo and tests), SMTP engine over a W5100 TCP socket, durable
+ * outbox, and the firmware loop. The same code runs on the Pi and on the simulator: only the bus, the
+ * reset line and where sensor events come from differ.
+ */
+public final class BoardStack implements AutoCloseable {
+
+    /** How often the loop probes the chip when nothing else made it look. */
+    public static final long HEALTH_CHECK_NANOS = 5_000_000_000L;
+
+    public final BoardConfig config;
+    public final W5100Driver driver;
+    public final NetworkConfig network;
+    public final DriverChip chip;
+    public final RegisterPeek peek;
+    public final SmtpConfig smtp;
+    public final EngineTransport transport;
+    public final Outbox outbox;
+    public final SensorEventQueue events;
+    public final AlertAgent agent;
+
+    private BoardStack(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
+                       SmtpTranscript transcript, Path outboxDir, SensorLevels levels, boolean[] initial,
+                       long retrySeed, SensorEventQueue events, long healthCheckNanos) throws IOException {
+        this.config = config;
+        this.driver = new W5100Driver(bus, reset, clock);
+        this.network = networkConfig(config.network());
+        this.peek = new RegisterPeek(bus, 16);
+        this.chip = new DriverChip(driver, network, peek);
+        this.smtp = smtpConfig(config);
+        long bootNonce = new SecureRandom().nextLong();
+        long connectNanos = smtp.timeouts().connect() * 1_000_000L;
+        this.transport = new EngineTransport(
+                () -> new SmtpEngine(new W5100TcpLink(driver, connectNanos, 2_000_000_000L), clock, smtp, transcript, bootNonce),
+                config.smtp().sender());
+        BoardConfig.OutboxSettings o = config.outbox();
+        this.outbox = Outbox.open(outboxDir, o.capacity(),
+                new Backoff(o.retryInitial().toNanos(), o.retryMax().toNanos(), retrySeed), o.giveUpAfter().toMillis(), log);
+        this.events = events;
+        this.agent = new AlertAgent(config.sensors(), events, levels, initial, outbox, transport, chip, clock, log,
+                healthCheckNanos);
+    }
+
+    /**
+     * Builds the stack; does not touch the chip yet (call {@link #bringUp()}).
+     *
+     * @param outboxDir where the outbox lives (normally {@code config.outbox().directory()})
+     * @param levels    reads a sensor's current level (used after dropped GPIO events)
+     * @param initial   each sensor's level at start
+     * @param events    the queue the GPIO callbacks fill
+     */
+    public static BoardStack create(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
+                                    SmtpTranscript transcript, Path outboxDir, SensorLevels levels,
+                                    boolean[] initial, SensorEventQueue events) throws IOException {
+        return create(config, bus, reset, clock, log, transcript, outboxDir, levels, initial, events,
+                HEALTH_CHECK_NANOS, new SecureRandom().nextLong());
+    }
+
+    /** As above, with the chip probe interval and the retry-jitter seed chosen by the caller (tests). */
+    public static BoardStack create(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
+                                    SmtpTranscript transcript, Path outboxDir, SensorLevels levels,
+                                    boolean[] initial, SensorEventQueue events, long healthCheckNanos,
+                                    long retrySeed) throws IOException {
+        return new BoardStack(config, bus, reset, clock, log, transcript, outboxDir, levels, initial, retrySeed,
+                events, healthCheckNanos);
+    }
+
+    /** Resets and configures the chip; throws the driver's diagnosis when no W5100 answers. */
+    public void bringUp() {
+        driver.bringUp(network);
+    }
+
+    @Override
+    public void close() throws IOException {
+        outbox.close();
+    }
+
+    public static NetworkConfig networkConfig(BoardConfig.Network n) {
+        long mac = 0;
+        for (byte b : n.mac()) {
+            mac = (mac << 8) | (b & 0xFF);
+        }
+        return NetworkConfig.of(mac, Ipv4.toInt(n.ip()), Ipv4.toInt(n.subnet()), Ipv4.toInt(n.gateway()));
+    }
+
+    public static SmtpConfig smtpConfig(BoardConfig c) {
+        BoardConfig.Smtp s = c.smtp();
+        long t = s.timeout().toMillis();
+        // One configured timeout bounds every stage; RFC 5321's longer values suit big relays, not an alarm box.
+        SmtpTimeouts timeouts = new SmtpTimeouts(Math.min(t, 30_000), t, t, t, t, t, t, t, t, t, Math.min(t, 10_000));
+        String helo = s.heloName() != null ? s.heloName() : "[" + c.network().ipText() + "]";
+        SmtpConfig.Builder b = SmtpConfig.builder()
+                .server(Ipv4.toInt(s.server()), s.port())
+                .heloName(helo)
+                .allowPlaintextAuth(s.allowPlaintextAuth())
+                .timeouts(timeouts)
+                .limits(EngineTransport.LIMITS)
+                .messageIdDomain(s.sender().substring(s.sender().indexOf('@') + 1));
+        if (s.hasCredentials()) {
+            b.credentials(s.username(), s.password());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.w5100alert.board.stack;
+
+import com.pi4j.Pi4J;
+import com.pi4j.context.Context;
+import com.pi4j.plugin.linuxfs.provider.gpio.digital.LinuxFsDigitalInputProvider;
+import com.pi4j.plugin.linuxfs.provider.gpio.digital.LinuxFsDigitalOutputProvider;
+import com.pi4j.plugin.linuxfs.provider.spi.LinuxFsSpiProvider;
+import dev.w5100alert.board.config.BoardConfig;
+import dev.w5100alert.board.log.Log;
+import dev.w5100alert.board.sensor.GpioSensors;
+import dev.w5100alert.board.sensor.SensorEventQueue;
+import dev.w5100alert.firmware.smtp.SmtpTranscript;
+import dev.w5100alert.hal.Clock;
+import dev.w5100alert.hal.ResetLine;
+import dev.w5100alert.hal.pi4j.Pi4jResetLine;
+import dev.w5100alert.hal.pi4j.Pi4jSpiBus;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The real board: a Pi4J context with the linuxfs providers only (SPI through /dev/spidev, GPIO
+ * through the kernel's GPIO character/sysfs interface), the W5100 on SPI (bus, chip select, clock
+ * from the configuration, mode 0), its /RESET pin, and the sensors as GPIO inputs.
+ */
+public final class PiBoard implements java.io.Closeable {
+    public final Context pi4j;
+    public final Pi4jSpiBus spi;
+    public final GpioSensors sensors;
+    public final BoardStack stack;
+
+    private PiBoard(Context pi4j, Pi4jSpiBus spi, GpioSensors sensors, BoardStack stack) {
+        this.pi4j = pi4j;
+        this.spi = spi;
+        this.sensors = sensors;
+        this.stack = stack;
+    }
+
+    public static PiBoard open(BoardConfig config, Path outboxDir, Clock clock, Log log, SmtpTranscript transcript)
+            throws IOException {
+        Context pi4j = Pi4J.newContextBuilder().noAutoDetect()
+                .add(LinuxFsSpiProvider.newInstance(), LinuxFsDigitalInputProvider.newInstance(),
+                        LinuxFsDigitalOutputProvider.newInstance())
+                .build();
+        try {
+            BoardConfig.Hardware hw = config.hardware();
+            Pi4jSpiBus spi = Pi4jSpiBus.open(pi4j, hw.spiBus(), hw.spiChipSelect(), hw.spiClockHz());
+            ResetLine reset = hw.resetPin() >= 0 ? Pi4jResetLine.open(pi4j, hw.resetPin()) : ResetLine.NOT_WIRED;
+            SensorEventQueue events = new SensorEventQueue(256);
+            GpioSensors sensors = GpioSensors.open(pi4j, LinuxFsDigitalInputProvider.ID, config.sensors(), events, clock);
+            BoardStack stack = BoardStack.create(config, spi, reset, clock, log, transcript, outboxDir, sensors::active,
+                    sensors.levels(), events);
+            return new PiBoard(pi4j, spi, sensors, stack);
+        } catch (IOException | RuntimeException e) {
+            pi4j.shutdown();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            stack.close();
+        } finally {
+            sensors.close();
+            spi.close();
+            pi4j.shutdown();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.w5100alert.board.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int run(Map<String, String> env, String... args) {
+        return Main.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                env::get, args);
+    }
+
+    String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "demo", "send-test", "diagnose", "config", "config check"})
+    void everyCommandHasHelpWithExitCodes(String command) {
+        String[] args = (command + " --help").split(" ");
+        assertEquals(0, run(Map.of(), args));
+        assertTrue(out().startsWith("Usage: w5100-alert " + command), out());
+        assertTrue(out().contains("Exit codes:") && out().contains("3  invalid configuration file"), out());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertEquals(ExitCodes.USAGE, run(Map.of(), "demo", "--frobnicate"));
+        assertTrue(err().contains("Unknown option"), err());
+    }
+
+    @Test
+    void configCheckAcceptsTheShippedExample() {
+        assertEquals(0, run(Map.of("W5100_SMTP_PASSWORD", "x"), "config", "check", "deploy/w5100-alert.conf"));
+        assertTrue(out().startsWith("OK: deploy/w5100-alert.conf (1 sensor(s), SMTP 192.168.1.10:587"), out());
+    }
+
+    @Test
+    void configCheckNamesLineAndKeyAndExitsWith3() throws Exception {
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, Files.readString(Path.of("deploy/w5100-alert.conf")).replace("port = 587", "port = 99999"));
+        assertEquals(ExitCodes.BAD_CONFIG, run(Map.of("W5100_SMTP_PASSWORD", "x"), "config", "check", bad.toString()));
+        assertTrue(err().contains("bad.conf:27: smtp.port: is 99999; must be between 1 and 65535"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void runRefusesToStartOnABadFile() throws Exception {
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, "[network]\nip = 1.2.3\n");
+        assertEquals(ExitCodes.BAD_CONFIG, run(Map.of(), "run", "--config", bad.toString()));
+        assertTrue(err().contains("bad.conf:2: network.ip"), err());
+    }
+
+    @Test
+    void runWithoutTheHardwareSaysWhatIsMissingAndExitsWith4() throws Exception {
+        Path conf = dir.resolve("board.conf");
+        Files.writeString(conf, Files.readString(Path.of("deploy/w5100-alert.conf"))
+                .replace("directory = /var/lib/w5100-alert", "directory = " + dir.resolve("outbox")));
+        // This machine has no /dev/spidev0.0 (and on a Pi without a W5100 bring-up fails): exit 4 either way.
+        assertEquals(ExitCodes.NO_CHIP, run(Map.of("W5100_SMTP_PASSWORD", "x"), "run", "--config", conf.toString()));
+        assertTrue(err().contains("cannot open the Pi's SPI/GPIO") || err().contains("W5100 not detected"), err());
+    }
+
+    @Test
+    void demoDeliversEveryAlertToTheEmbeddedGreenMailAndPrintsTranscriptAndMessages() {
+        int code = run(Map.of(), "demo", "--timeout", "90");
+        String o = out();
+        assertEquals(0, code, () -> o + err());
+        assertTrue(o.contains("== 3 of 3 alert(s) delivered"), o);
+        assertTrue(o.contains(" -> AUTH PLAIN <redacted>"), o);
+        assertTrue(o.contains("== GreenMail received 3 message(s)"), o);
+        assertTrue(o.contains("Subject: [alarm] door open"), o);
+        assertTrue(o.contains("Subject: [alarm] water sensor: LEAK"), o);
+        assertTrue(o.contains(" more change"), "the door's quick changes are coalesced: " + o);
+        assertTrue(o.contains("[attachment water-events.csv, text/csv]"), o);
+        assertFalse(o.contains("demo-") && o.matches("(?s).*demo-[0-9a-f]{12}.*"), "the demo password is never printed");
+    }
+
+    @Test
+    void sendTestOnASimulatedBoardPrintsTheTranscriptAndTheResult() throws Exception {
+        Path conf = dir.resolve("board.conf");
+        Files.writeString(conf, Files.readString(Path.of("deploy/w5100-alert.conf"))
+                .replace("directory = /var/lib/w5100-alert", "directory = " + dir.resolve("outbox")));
+        int code = run(Map.of("W5100_SMTP_PASSWORD", "pw-for-test"), "send-test", "--config", conf.toString(), "--simulated");
+        assertEquals(0, code, () -> out() + err());
+        assertTrue(out().contains(" -> RCPT TO:<ops@example.org>"), out());
+        assertTrue(out().contains("RESULT: DELIVERED"), out());
+        assertFalse(out().contains("pw-for-test"));
+    }
+
+    @Test
+    void sendTestReportsAnUnreachableServerWithExitCode5() throws Exception {
+        Path conf = dir.resolve("board.conf");
+        Files.writeString(conf, Files.readString(Path.of("deploy/w5100-alert.conf")).replace("timeout = 60s", "timeout = 5s"));
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        int code = run(Map.of("W5100_SMTP_PASSWORD", "x"), "send-test", "--config", conf.toString(), "--simulated",
+                "--smtp-port", String.valueOf(closedPort));
+        assertEquals(ExitCodes.SERVER_UNREACHABLE, code, () -> out() + err());
+    }
+
+    @Test
+    void diagnoseOnASimulatedBoardDumpsRegistersAndProbesEhlo() throws Exception {
+        int code = run(Map.of("W5100_SMTP_PASSWORD", "x"), "diagnose", "--config", "deploy/w5100-alert.conf", "--simulated");
+        assertEquals(0, code, () -> out() + err());
+        String o = out();
+        assertTrue(o.contains("OK: W5100 answered"), o);
+        assertTrue(o.contains("000F:") || o.contains("0000: 00 C0 A8 01 01"), o);
+        assertTrue(o.contains("CONNECTED"), o);
+        assertTrue(o.contains("<- 250-"), o);
+        assertTrue(o.contains("AUTH offered"), o);
+    }
+}

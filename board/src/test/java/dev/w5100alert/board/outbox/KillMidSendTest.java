@@ -1,0 +1,151 @@
+package dev.w5100alert.board.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.w5100alert.board.testing.ScriptedSmtpServer;
+import dev.w5100alert.board.testing.ScriptedSmtpServer.Behaviour;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Durability across a crash: a child JVM runs a simulated board, stores five alerts, delivers the
+ * first, and is killed (SIGKILL, no shutdown hook) while the server holds the second mid-send. A
+ * new child on the same outbox directory delivers everything that was accepted: nothing is lost.
+ */
+class KillMidSendTest {
+
+    static final String CONFIG = """
+            [network]
+            mac = 02:00:5e:10:00:01
+            ip = 192.168.1.50
+            subnet = 255.255.255.0
+            gateway = 192.168.1.1
+            [smtp]
+            server = 192.168.1.10
+            port = 25
+            sender = alarm@example.org
+            recipients = ops@example.org
+            timeout = 20s
+            [outbox]
+            retry-initial = 200ms
+            retry-max = 1s
+            [sensor door]
+            pin = 17
+            """;
+
+    static final Pattern SUBJECT = Pattern.compile("Subject: (kill-test #\\d+)");
+
+    @TempDir
+    Path dir;
+
+    Process child(String... args) throws IOException {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.com.pi4j.boardinfo=off",
+                KillChild.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectError(dir.resolve("child-" + args[0] + ".err").toFile()).start();
+    }
+
+    static Set<String> subjects(List<String> messages) {
+        Set<String> out = new TreeSet<>();
+        for (String m : messages) {
+            Matcher matcher = SUBJECT.matcher(m);
+            if (matcher.find()) {
+                out.add(matcher.group(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void killingTheProcessMidSendLosesNoAcceptedAlert() throws Exception {
+        Path config = dir.resolve("board.conf");
+        Files.writeString(config, CONFIG);
+        Path outbox = dir.resolve("outbox");
+        List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+
+        try (ScriptedSmtpServer first = new ScriptedSmtpServer(Behaviour.ACCEPT, Behaviour.STALL_AFTER_DATA)) {
+            Process p = child("produce", config.toString(), outbox.toString(), String.valueOf(first.port()), "5");
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (line.startsWith("ACCEPTED ")) {
+                            accepted.add(line.substring(9));
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the child was killed
+                }
+            });
+            reader.start();
+            assertTrue(first.stalled.await(90, TimeUnit.SECONDS), () -> "child never reached the stalled send; stderr: "
+                    + readQuietly(dir.resolve("child-produce.err")));
+            p.destroyForcibly(); // SIGKILL mid-send: no shutdown hook, no flush
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            reader.join(10_000);
+            assertEquals(Set.of("kill-test #1"), subjects(first.received()), "only the first was delivered before the kill");
+        }
+        assertEquals(5, accepted.size(), accepted::toString);
+
+        try (ScriptedSmtpServer second = new ScriptedSmtpServer()) {
+            Process p = child("drain", config.toString(), outbox.toString(), String.valueOf(second.port()));
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "drain child did not finish");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), () -> out + readQuietly(dir.resolve("child-drain.err")));
+            Set<String> all = new TreeSet<>(subjects(second.received()));
+            all.add("kill-test #1");
+            assertEquals(new TreeSet<>(accepted), all, "every accepted alert delivered after the restart");
+            assertEquals(4, second.received().size(), "the delivered one is not sent again; the others once each");
+        }
+    }
+
+    @Test
+    void sigtermDuringAHungSendParksTheAlertAndExitsCleanly() throws Exception {
+        Path config = dir.resolve("board.conf");
+        Files.writeString(config, CONFIG);
+        Path outbox = dir.resolve("outbox");
+        try (ScriptedSmtpServer hung = new ScriptedSmtpServer(Behaviour.STALL_AFTER_DATA)) {
+            Process p = child("produce", config.toString(), outbox.toString(), String.valueOf(hung.port()), "2", "1000");
+            assertTrue(hung.stalled.await(90, TimeUnit.SECONDS), () -> readQuietly(dir.resolve("child-produce.err")));
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exits within the grace time plus margin");
+            String log = readQuietly(dir.resolve("child-produce.err"));
+            assertTrue(log.contains("stop requested (SIGTERM)"), log);
+            assertTrue(log.contains("alert 1 parked in the outbox"), log);
+            assertTrue(log.contains("stopped cleanly"), log);
+            assertEquals(143, p.exitValue(), "128 + SIGTERM after the shutdown hook ran");
+        }
+        try (ScriptedSmtpServer second = new ScriptedSmtpServer()) {
+            Process p = child("drain", config.toString(), outbox.toString(), String.valueOf(second.port()));
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), () -> readQuietly(dir.resolve("child-drain.err")));
+            assertEquals(Set.of("kill-test #1", "kill-test #2"), subjects(second.received()));
+        }
+    }
+
+    static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "(no stderr)";
+        }
+    }
+}
