@@ -218,6 +218,68 @@ public final class W5100Driver {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // Health and diagnosis
+
+    /**
+     * Whether the chip still holds the configuration written by the last {@link #bringUp}/{@link #configure}:
+     * reads SIPR and SUBR (8 frames, one transfer) and compares. A chip that lost power or was reset
+     * reads zeros, a dead MISO line reads 0xFF, so either fails. Allocation-free; a bus error counts
+     * as not responding rather than propagating.
+     *
+     * @return {@code false} before bring-up, or when the chip does not answer with its configuration
+     */
+    public boolean configurationIntact() {
+        if (config == null) {
+            return false;
+        }
+        try {
+            int first = batch.read(SIPR);
+            for (int k = 1; k < 4; k++) {
+                batch.read(SIPR + k);
+            }
+            int subnet = batch.read(SUBR);
+            for (int k = 1; k < 4; k++) {
+                batch.read(SUBR + k);
+            }
+            batch.run();
+            return value32(first) == config.ip() && value32(subnet) == config.subnet();
+        } catch (SpiException e) {
+            return false;
+        }
+    }
+
+    private int value32(int index) {
+        return (batch.value(index) << 24) | (batch.value(index + 1) << 16)
+                | (batch.value(index + 2) << 8) | batch.value(index + 3);
+    }
+
+    /**
+     * Reads {@code len} consecutive bytes of the chip's address space (registers or buffer memory,
+     * 0x0000..0x7FFF) into {@code dst}, for diagnosis dumps. Never writes; reading has no side effect
+     * on the W5100. Bounded: at most {@link #CHUNK_BYTES} frames per bus transfer.
+     */
+    public void readRegisters(int address, byte[] dst, int off, int len) {
+        if (address < 0 || len < 0 || address + len > 0x8000) {
+            throw new IllegalArgumentException("address range 0x" + Integer.toHexString(address)
+                    + "+" + len + " is outside 0x0000..0x7FFF");
+        }
+        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        int done = 0;
+        while (done < len) {
+            int n = Math.min(len - done, CHUNK_BYTES);
+            int first = batch.read(address + done);
+            for (int k = 1; k < n; k++) {
+                batch.read(address + done + k);
+            }
+            batch.run();
+            for (int k = 0; k < n; k++) {
+                dst[off + done + k] = (byte) batch.value(first + k);
+            }
+            done += n;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // Sockets
 
     /**

@@ -3,6 +3,7 @@ package dev.w5100alert.board.cli;
 import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.config.Ipv4;
 import dev.w5100alert.board.log.Log;
+import dev.w5100alert.board.stack.RegisterDump;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.ConnectOutcome;
 import dev.w5100alert.hal.TcpSocket;
@@ -59,11 +60,11 @@ final class DiagnoseCommand extends Main.Io implements Callable<Integer> {
                 out.println("   FAILED: " + e.getMessage());
                 out.println("   diagnosis: " + e.diagnosis() + " - " + e.diagnosis().advice());
                 out.println("   registers as read:");
-                out.print(indent(t.stack.peek.dump()));
+                out.print(indent(RegisterDump.of(t.stack.driver)));
                 return ExitCodes.NO_CHIP;
             }
             out.println("2. Register dump");
-            out.print(indent(t.stack.peek.dump()));
+            out.print(indent(RegisterDump.of(t.stack.driver)));
 
             int server = Ipv4.toInt(cfg.smtp().server());
             out.println("3. TCP to the SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port());

@@ -30,8 +30,11 @@ public record BoardConfig(
      * The mail server and the envelope. The password is held here only in memory; {@link #toString()}
      * never shows it.
      */
+    /** SASL mechanism: AUTO takes PLAIN when the server offers it, else LOGIN. */
+    public enum Auth { AUTO, LOGIN, PLAIN }
+
     public record Smtp(byte[] server, int port, String heloName, String sender, List<String> recipients,
-                       String username, String password, boolean allowPlaintextAuth, Duration timeout) {
+                       String username, String password, boolean allowPlaintextAuth, Auth auth, Duration timeout) {
         public boolean hasCredentials() {
             return username != null;
         }
@@ -44,7 +47,7 @@ public record BoardConfig(
         public String toString() {
             return "Smtp[server=" + serverText() + ":" + port + ", sender=" + sender + ", recipients=" + recipients
                     + ", username=" + username + ", password=" + (password == null ? "none" : "(redacted)")
-                    + ", allowPlaintextAuth=" + allowPlaintextAuth + "]";
+                    + ", allowPlaintextAuth=" + allowPlaintextAuth + ", auth=" + auth + "]";
         }
     }
 

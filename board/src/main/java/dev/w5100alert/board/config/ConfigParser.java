@@ -47,7 +47,7 @@ public final class ConfigParser {
             "network", Set.of("mac", "ip", "subnet", "gateway"),
             "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin"),
             "smtp", Set.of("server", "port", "helo", "sender", "recipients", "username", "password",
-                    "password-file", "password-env", "allow-plaintext-auth", "timeout"),
+                    "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout"),
             "outbox", Set.of("directory", "capacity", "retry-initial", "retry-max", "give-up-after"),
             "sensor", Set.of("pin", "pull", "active", "debounce", "active-name", "inactive-name", "subject", "body",
                     "recipients", "min-interval", "coalesce", "csv-events"));
@@ -512,9 +512,19 @@ public final class ConfigParser {
                         + "smtp.allow-plaintext-auth is false; this firmware has no TLS, so AUTH would always be "
                         + "refused. Set allow-plaintext-auth = true only for a server on a network you trust");
             }
+            BoardConfig.Auth auth = BoardConfig.Auth.AUTO;
+            Entry au = entry(s, "auth", false);
+            if (au != null) {
+                switch (au.value()) {
+                    case "auto" -> auth = BoardConfig.Auth.AUTO;
+                    case "login" -> auth = BoardConfig.Auth.LOGIN;
+                    case "plain" -> auth = BoardConfig.Auth.PLAIN;
+                    default -> error(au.line(), k(s, "auth"), "'" + abbreviate(au.value()) + "' must be auto, login or plain");
+                }
+            }
             Duration timeout = duration(s, "timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10));
             return new BoardConfig.Smtp(server, port, helo, sender == null ? null : sender.get(0), recipients,
-                    username, password, plaintext, timeout);
+                    username, password, plaintext, auth, timeout);
         }
 
         private boolean hasPasswordSource(Section s) {

@@ -10,6 +10,7 @@ import dev.w5100alert.board.outbox.Outbox;
 import dev.w5100alert.board.sensor.SensorEventQueue;
 import dev.w5100alert.board.sensor.SensorLevels;
 import dev.w5100alert.firmware.net.W5100TcpLink;
+import dev.w5100alert.firmware.smtp.AuthMechanism;
 import dev.w5100alert.firmware.smtp.SmtpConfig;
 import dev.w5100alert.firmware.smtp.SmtpEngine;
 import dev.w5100alert.firmware.smtp.SmtpTimeouts;
@@ -38,7 +39,6 @@ public final class BoardStack implements AutoCloseable {
     public final W5100Driver driver;
     public final NetworkConfig network;
     public final DriverChip chip;
-    public final RegisterPeek peek;
     public final SmtpConfig smtp;
     public final EngineTransport transport;
     public final Outbox outbox;
@@ -51,8 +51,7 @@ public final class BoardStack implements AutoCloseable {
         this.config = config;
         this.driver = new W5100Driver(bus, reset, clock);
         this.network = networkConfig(config.network());
-        this.peek = new RegisterPeek(bus, 16);
-        this.chip = new DriverChip(driver, network, peek);
+        this.chip = new DriverChip(driver, network);
         this.smtp = smtpConfig(config);
         long bootNonce = new SecureRandom().nextLong();
         long connectNanos = smtp.timeouts().connect() * 1_000_000L;
@@ -119,6 +118,11 @@ public final class BoardStack implements AutoCloseable {
                 .server(Ipv4.toInt(s.server()), s.port())
                 .heloName(helo)
                 .allowPlaintextAuth(s.allowPlaintextAuth())
+                .authMechanism(switch (s.auth()) {
+                    case AUTO -> AuthMechanism.AUTO;
+                    case LOGIN -> AuthMechanism.LOGIN;
+                    case PLAIN -> AuthMechanism.PLAIN;
+                })
                 .timeouts(timeouts)
                 .limits(EngineTransport.LIMITS)
                 .messageIdDomain(s.sender().substring(s.sender().indexOf('@') + 1));

@@ -90,7 +90,9 @@ class MainTest {
         String o = out();
         assertEquals(0, code, () -> o + err());
         assertTrue(o.contains("== 3 of 3 alert(s) delivered"), o);
-        assertTrue(o.contains(" -> AUTH PLAIN <redacted>"), o);
+        assertTrue(o.contains(" -> AUTH LOGIN"), "the demo configuration pins AUTH LOGIN: " + o);
+        assertTrue(o.contains("<-  235"), "authenticated: " + o);
+        assertFalse(o.contains("-> AUTH PLAIN"), o);
         assertTrue(o.contains("== GreenMail received 3 message(s)"), o);
         assertTrue(o.contains("Subject: [alarm] door open"), o);
         assertTrue(o.contains("Subject: [alarm] water sensor: LEAK"), o);

@@ -124,6 +124,7 @@ class ConfigParserTest {
                 Arguments.of("bad sensor name", VALID + "[sensor front door]\n", "sensor", 25, "one name"),
                 Arguments.of("pin out of range", replaceLine(VALID, 15, "pin = 40"), "sensor.door.pin", 15, "between 0 and 27"),
                 Arguments.of("bad pull", replaceLine(VALID, 16, "pull = sideways"), "sensor.door.pull", 16, "up, down or off"),
+                Arguments.of("bad auth mechanism", replaceLine(VALID, 10, "auth = cram-md5"), "smtp.auth", 10, "auto, login or plain"),
                 Arguments.of("bad active", replaceLine(VALID, 17, "active = 1"), "sensor.door.active", 17, "high or low"),
                 Arguments.of("duration without unit", replaceLine(VALID, 18, "debounce = 20"), "sensor.door.debounce", 18, "unit"),
                 Arguments.of("duration too long", replaceLine(VALID, 18, "debounce = 1h"), "sensor.door.debounce", 18, "between 0s and 10s"),
@@ -153,6 +154,13 @@ class ConfigParserTest {
         assertEquals(line, e.line(), () -> kind + ": " + e);
         assertTrue(e.message().contains(fragment), () -> kind + ": message '" + e.message() + "' lacks '" + fragment + "'");
         assertTrue(e.toString().startsWith("board.conf:" + line + ": " + key + ": "), e::toString);
+    }
+
+    @Test
+    void authMechanismDefaultsToAutoAndCanBePinned() throws Exception {
+        assertEquals(BoardConfig.Auth.AUTO, parse(VALID).smtp().auth());
+        assertEquals(BoardConfig.Auth.LOGIN, parse(replaceLine(VALID, 10, "auth = login")).smtp().auth());
+        assertEquals(BoardConfig.Auth.PLAIN, parse(replaceLine(VALID, 10, "auth = plain")).smtp().auth());
     }
 
     @Test
