@@ -17,7 +17,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Reads and validates the board's configuration file (format: see {@code board/README-pi.md} and
+ * Reads and validates the board's configuration file (format: see the root {@code README.md} and
  * {@code board/deploy/w5100-alert.conf}).
  *
  * <p>The format is a strict INI dialect so that the JDK alone can parse it and every error can name
