@@ -235,6 +235,7 @@ public final class SmtpEngine {
             stage = Stage.CONNECTING;
             deadline = now + timeouts.connect() * MS;
             event("connecting");
+            forgetCapabilities();
             parser.reset();
             rxStart = 0;
             rxEnd = 0;
@@ -596,8 +597,9 @@ public final class SmtpEngine {
         return true;
     }
 
-    private void readCapabilities() {
-        extended = true;
+    /** A new connection or a HELO session: nothing the previous EHLO advertised holds any more. */
+    private void forgetCapabilities() {
+        extended = false;
         offersPlain = false;
         offersLogin = false;
         offersAuth = false;
@@ -607,6 +609,11 @@ public final class SmtpEngine {
         offersEnhancedCodes = false;
         offersSize = false;
         sizeLimit = 0;
+    }
+
+    private void readCapabilities() {
+        forgetCapabilities();
+        extended = true;
         byte[] b = parser.buffer();
         for (int i = 1; i < parser.lineCount(); i++) { // line 0 is the greeting text
             int p = parser.textStart(i);
@@ -738,15 +745,7 @@ public final class SmtpEngine {
     }
 
     private void sendHelo(long now) {
-        extended = false;
-        offersPlain = false;
-        offersLogin = false;
-        offersAuth = false;
-        offers8BitMime = false;
-        offersPipelining = false;
-        offersStartTls = false;
-        offersEnhancedCodes = false;
-        offersSize = false;
+        forgetCapabilities();
         command.begin().append("HELO ").append(config.heloName());
         sendPrepared(Stage.HELO, now, timeouts.hello(), -1);
     }
@@ -854,7 +853,13 @@ public final class SmtpEngine {
     }
 
     private void keepReply() {
-        result.reply(parser.code(), parser.enhancedClass(), parser.enhancedSubject(), parser.enhancedDetail());
+        // RFC 2034 section 2: enhanced codes are only meaningful once the server advertised
+        // ENHANCEDSTATUSCODES; otherwise "550 5.1.1 ..." is just reply text that happens to look like one.
+        if (offersEnhancedCodes) {
+            result.reply(parser.code(), parser.enhancedClass(), parser.enhancedSubject(), parser.enhancedDetail());
+        } else {
+            result.reply(parser.code(), 0, 0, 0);
+        }
         for (int i = 0; i < parser.lineCount(); i++) {
             result.appendText(parser.buffer(), parser.textStart(i), parser.textLength(i));
         }

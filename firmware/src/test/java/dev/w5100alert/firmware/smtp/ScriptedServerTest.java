@@ -214,6 +214,32 @@ class ScriptedServerTest {
         assertEquals(1, r.enhancedDetail());
     }
 
+    @Test
+    void ignoresWhatLooksLikeAnEnhancedCodeWhenTheServerDidNotAdvertiseThem() {
+        server.on("EHLO", "250-script.test\r\n250 AUTH PLAIN LOGIN");
+        server.on("MAIL", "550 5.7.1 sender refused");
+        engine();
+        SendResult r = send();
+        assertEquals(Outcome.PERMANENT_FAILURE, r.outcome(), r::toString);
+        assertFalse(engine.offersEnhancedStatusCodes());
+        assertEquals(0, r.enhancedClass(), r::toString);
+        assertEquals("5.7.1 sender refused", r.replyText()); // kept as plain text
+    }
+
+    @Test
+    void ignoresAnEnhancedCodeInTheGreetingOfANewConnectionAfterAnAdvertisingSession() {
+        engine(b -> b.keepSessionOpen(true));
+        assertEquals(Outcome.DELIVERED, send().outcome());
+        assertTrue(engine.offersEnhancedStatusCodes());
+        engine.close();
+        server.on("GREETING", "554 5.3.2 no service today");
+        SendResult r = send();
+        assertEquals(Outcome.PERMANENT_FAILURE, r.outcome(), r::toString);
+        assertEquals(Stage.GREETING, r.stage());
+        assertEquals(0, r.enhancedClass(), "no EHLO on this connection yet: " + r);
+        assertFalse(engine.offersEnhancedStatusCodes(), "capabilities belong to the previous connection");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"GREETING", "EHLO", "AUTH", "MAIL", "RCPT", "DATA", "DOT"})
     void treats421AtAnyPointAsTransientAndHangsUp(String key) {
