@@ -27,7 +27,9 @@ public final class MessageBuilder {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int B64_LINE_INPUT = 57; // 57 bytes -> 76 characters
-    private static final int SUBJECT_WORD_INPUT = 45; // 45 bytes -> 60 characters; word stays <= 75
+    // RFC 2047 section 2: an encoded-word is at most 75 characters, and a header line holding one at most 76.
+    // 39 bytes -> 52 base64 characters -> a 64-character word, so even "Subject: " + word is 73.
+    private static final int SUBJECT_WORD_INPUT = 39;
 
     private final byte[] out;
     private final long bootNonce;

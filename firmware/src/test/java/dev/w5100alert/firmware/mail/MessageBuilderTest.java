@@ -51,6 +51,11 @@ class MessageBuilderTest {
         m.subject().append(subject);
         String out = render(false);
         String header = out.substring(out.indexOf("Subject: ") + 9, out.indexOf("\r\nMessage-ID"));
+        // RFC 2047 section 2: every line of a header holding encoded-words is at most 76 characters,
+        // the first one with its "Subject: " included.
+        for (String physical : ("Subject: " + header).split("\r\n")) {
+            assertTrue(physical.length() <= 76, physical.length() + ": " + physical);
+        }
         StringBuilder decoded = new StringBuilder();
         for (String line : header.split("\r\n ")) {
             assertTrue(line.length() <= 75, line);
