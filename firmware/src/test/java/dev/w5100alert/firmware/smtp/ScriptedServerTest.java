@@ -111,6 +111,22 @@ class ScriptedServerTest {
         assertFalse(t.contains("czNjcmV0LVBhNTV3b3Jk") || t.contains("YWxlcnQtdXNlcg=="), t);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PLAIN", "LOGIN"})
+    void masksAnAuthPayloadTheServerEchoesInItsErrorReply(String mechanism) {
+        String payload = mechanism.equals("PLAIN") ? "AGFsZXJ0LXVzZXIAczNjcmV0LVBhNTV3b3Jk" : "czNjcmV0LVBhNTV3b3Jk";
+        server.on(mechanism.equals("PLAIN") ? "AUTH" : "AUTH_PASS",
+                "501-5.5.2 cannot decode " + payload + "\r\n501 5.5.2 [" + payload + "] rejected");
+        engine(b -> b.authMechanism(AuthMechanism.valueOf(mechanism)));
+        SendResult r = send();
+        assertEquals(Outcome.AUTH_FAILURE, r.outcome(), r::toString);
+        assertEquals(501, r.replyCode());
+        String t = transcript.toString();
+        assertFalse(t.contains(payload), t);
+        assertFalse(r.replyText().contains(payload) || r.toString().contains(payload), r::toString);
+        assertTrue(r.replyText().contains("cannot decode ****"), r::replyText);
+    }
+
     @Test
     void redactsTheAuthPlainPayloadInTheTranscript() {
         engine();
