@@ -247,6 +247,11 @@ public final class ReplyParser {
         return lineLength[i];
     }
 
+    /** Bytes stored in {@link #buffer()} so far: every line's text, code included, CRLF excluded. */
+    public int storedLength() {
+        return used;
+    }
+
     /** Bytes of the current partial line (for transcripts of a failed reply). */
     public int partialStart() {
         return lines < lineStart.length && current > 0 ? lineStart[lines] : used;

@@ -1,8 +1,9 @@
 package dev.w5100alert.firmware.mail;
 
 /**
- * One outgoing message, reused for every alert: sender, recipients, subject, plain-text body and at most one
- * attachment, each held in a {@link ByteText} allocated at construction from {@link MessageLimits}.
+ * One outgoing message, reused for every alert: sender, recipients, subject, plain-text body and up to
+ * {@link MessageLimits#maxAttachments()} attachments, each held in a {@link ByteText} allocated at
+ * construction from {@link MessageLimits}.
  *
  * <p>Addresses are checked for mailbox syntax (and CR/LF) as they are set, so a bad address fails at the
  * caller, before any connection is opened. Header text is checked for CR/LF when the message is rendered,
@@ -15,10 +16,10 @@ public final class MailMessage {
     private int recipientCount;
     private final ByteText subject;
     private final ByteText body;
-    private final ByteText attachmentName = new ByteText(MessageLimits.MAX_ATTACHMENT_NAME);
-    private final ByteText attachmentType = new ByteText(MessageLimits.MAX_ATTACHMENT_NAME);
-    private final ByteText attachment;
-    private boolean hasAttachment;
+    private final ByteText[] attachmentNames;
+    private final ByteText[] attachmentTypes;
+    private final ByteText[] attachments;
+    private int attachmentCount;
 
     public MailMessage(MessageLimits limits) {
         recipients = new ByteText[limits.maxRecipients()];
@@ -27,7 +28,14 @@ public final class MailMessage {
         }
         subject = new ByteText(limits.maxSubjectBytes());
         body = new ByteText(limits.maxBodyBytes());
-        attachment = new ByteText(limits.maxAttachmentBytes());
+        attachmentNames = new ByteText[limits.maxAttachments()];
+        attachmentTypes = new ByteText[limits.maxAttachments()];
+        attachments = new ByteText[limits.maxAttachments()];
+        for (int i = 0; i < attachments.length; i++) {
+            attachmentNames[i] = new ByteText(MessageLimits.MAX_ATTACHMENT_NAME);
+            attachmentTypes[i] = new ByteText(MessageLimits.MAX_ATTACHMENT_NAME);
+            attachments[i] = new ByteText(limits.maxAttachmentBytes());
+        }
     }
 
     /** Empties everything, ready for the next alert. */
@@ -36,7 +44,7 @@ public final class MailMessage {
         recipientCount = 0;
         subject.clear();
         body.clear();
-        clearAttachment();
+        attachmentCount = 0;
         return this;
     }
 
@@ -68,24 +76,28 @@ public final class MailMessage {
     }
 
     /**
-     * Starts the attachment and returns its content buffer to fill.
+     * Adds an attachment after those already there and returns its content buffer to fill. Name and type
+     * are checked when the message is rendered.
      *
      * @param fileName    file name shown to the reader (ASCII, no quotes, CR or LF)
      * @param contentType MIME type such as {@code text/csv}
+     * @throws IllegalArgumentException when the message already holds {@link MessageLimits#maxAttachments()}
+     *                                  attachments, or a name does not fit; the message is left as it was
      */
     public ByteText attach(CharSequence fileName, CharSequence contentType) {
-        attachmentName.set(fileName);
-        attachmentType.set(contentType);
-        attachment.clear();
-        hasAttachment = true;
-        return attachment;
+        if (attachmentCount == attachments.length) {
+            throw new IllegalArgumentException("more than " + attachments.length + " attachments");
+        }
+        int i = attachmentCount;
+        attachmentNames[i].set(fileName);
+        attachmentTypes[i].set(contentType);
+        attachmentCount++;
+        return attachments[i].clear();
     }
 
-    public MailMessage clearAttachment() {
-        hasAttachment = false;
-        attachmentName.clear();
-        attachmentType.clear();
-        attachment.clear();
+    /** Drops every attachment, keeping sender, recipients, subject and body. */
+    public MailMessage clearAttachments() {
+        attachmentCount = 0;
         return this;
     }
 
@@ -105,18 +117,30 @@ public final class MailMessage {
     }
 
     public boolean hasAttachment() {
-        return hasAttachment;
+        return attachmentCount > 0;
     }
 
-    public ByteText attachmentName() {
-        return attachmentName;
+    public int attachmentCount() {
+        return attachmentCount;
     }
 
-    public ByteText attachmentType() {
-        return attachmentType;
+    public ByteText attachmentName(int i) {
+        return attachmentNames[checkAttachment(i)];
     }
 
-    public ByteText attachment() {
-        return attachment;
+    public ByteText attachmentType(int i) {
+        return attachmentTypes[checkAttachment(i)];
+    }
+
+    /** Content of attachment {@code i} (raw bytes; sent base64-encoded). */
+    public ByteText attachment(int i) {
+        return attachments[checkAttachment(i)];
+    }
+
+    private int checkAttachment(int i) {
+        if (i < 0 || i >= attachmentCount) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return i;
     }
 }

@@ -10,8 +10,8 @@ import dev.w5100alert.firmware.codec.Base64;
  * encoded-words when not plain ASCII), Message-ID ({@code <millis.counter.nonce@domain>}: the 64-bit nonce
  * is drawn once per boot, so ids stay unique across reboots even if the clock is wrong), MIME-Version,
  * Content-Type {@code text/plain; charset=UTF-8} and a transfer encoding that fits: 7bit for short-lined
- * ASCII, 8bit only when the server offered 8BITMIME, quoted-printable otherwise. With an attachment the
- * message is multipart/mixed and the attachment is base64 in 76-character lines.
+ * ASCII, 8bit only when the server offered 8BITMIME, quoted-printable otherwise. With attachments the
+ * message is multipart/mixed, the text first, then each attachment as base64 in 76-character lines.
  *
  * <p>Every line ends in CRLF and no line exceeds 998 bytes. Header text holding CR or LF and a message
  * that does not fit the buffer are refused with {@link IllegalArgumentException}. Rendering allocates
@@ -27,7 +27,9 @@ public final class MessageBuilder {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int B64_LINE_INPUT = 57; // 57 bytes -> 76 characters
-    private static final int SUBJECT_WORD_INPUT = 45; // 45 bytes -> 60 characters; word stays <= 75
+    // RFC 2047 section 2: an encoded-word is at most 75 characters, and a header line holding one at most 76.
+    // 39 bytes -> 52 base64 characters -> a 64-character word, so even "Subject: " + word is 73.
+    private static final int SUBJECT_WORD_INPUT = 39;
 
     private final byte[] out;
     private final long bootNonce;
@@ -72,9 +74,9 @@ public final class MessageBuilder {
         if (m.subject().indexOfLineBreak() >= 0) {
             throw new IllegalArgumentException("CR or LF in the subject");
         }
-        if (m.hasAttachment()) {
-            checkToken(m.attachmentName(), "attachment file name", false);
-            checkToken(m.attachmentType(), "attachment content type", true);
+        for (int i = 0; i < m.attachmentCount(); i++) {
+            checkToken(m.attachmentName(i), "attachment file name", false);
+            checkToken(m.attachmentType(i), "attachment content type", true);
         }
     }
 
@@ -156,20 +158,13 @@ public final class MessageBuilder {
         if (m.hasAttachment()) {
             put("Content-Type: multipart/mixed; boundary=\"");
             boundary(messageNumber);
-            put("\"\r\n\r\nThis is a MIME message with an attachment.\r\n--");
+            put("\"\r\n\r\nThis is a MIME message with attachments.\r\n--");
             boundary(messageNumber);
             crlf();
             writeTextPart(body);
-            put("--");
-            boundary(messageNumber);
-            put("\r\nContent-Type: ");
-            put(m.attachmentType());
-            put("; name=\"");
-            put(m.attachmentName());
-            put("\"\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"");
-            put(m.attachmentName());
-            put("\"\r\n\r\n");
-            writeBase64Lines(m.attachment());
+            for (int i = 0; i < m.attachmentCount(); i++) {
+                writeAttachmentPart(m, i, messageNumber);
+            }
             put("--");
             boundary(messageNumber);
             put("--\r\n");
@@ -204,6 +199,19 @@ public final class MessageBuilder {
         } else {
             writeNormalised(body);
         }
+    }
+
+    private void writeAttachmentPart(MailMessage m, int i, long messageNumber) {
+        put("--");
+        boundary(messageNumber);
+        put("\r\nContent-Type: ");
+        put(m.attachmentType(i));
+        put("; name=\"");
+        put(m.attachmentName(i));
+        put("\"\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"");
+        put(m.attachmentName(i));
+        put("\"\r\n\r\n");
+        writeBase64Lines(m.attachment(i));
     }
 
     private void boundary(long messageNumber) {

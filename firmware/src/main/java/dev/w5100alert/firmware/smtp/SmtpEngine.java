@@ -235,6 +235,7 @@ public final class SmtpEngine {
             stage = Stage.CONNECTING;
             deadline = now + timeouts.connect() * MS;
             event("connecting");
+            forgetCapabilities();
             parser.reset();
             rxStart = 0;
             rxEnd = 0;
@@ -429,6 +430,9 @@ public final class SmtpEngine {
         // Bounded: each pass either consumes input or ends in a state change.
         while (rxStart < rxEnd && busy() && stage != Stage.CONNECTING) {
             rxStart += parser.feed(rx, rxStart, rxEnd - rxStart);
+            if (parser.status() != ReplyParser.Status.INCOMPLETE) {
+                maskEchoedSecrets();
+            }
             if (parser.status() == ReplyParser.Status.COMPLETE) {
                 transcribeReply();
                 onReply(now);
@@ -554,8 +558,7 @@ public final class SmtpEngine {
 
     /** The one rule for replies a stage did not expect: classify by code class, then end politely. */
     private void unexpectedReply(int code, long now) {
-        boolean auth = stage == Stage.AUTH_PLAIN || stage == Stage.AUTH_LOGIN || stage == Stage.AUTH_LOGIN_USER
-                || stage == Stage.AUTH_LOGIN_PASSWORD;
+        boolean auth = inAuthStage();
         if (code >= 500) {
             failOnReply(auth ? Outcome.AUTH_FAILURE : Outcome.PERMANENT_FAILURE, FailureCause.REPLY);
         } else if (code >= 400) {
@@ -596,8 +599,9 @@ public final class SmtpEngine {
         return true;
     }
 
-    private void readCapabilities() {
-        extended = true;
+    /** A new connection or a HELO session: nothing the previous EHLO advertised holds any more. */
+    private void forgetCapabilities() {
+        extended = false;
         offersPlain = false;
         offersLogin = false;
         offersAuth = false;
@@ -607,6 +611,11 @@ public final class SmtpEngine {
         offersEnhancedCodes = false;
         offersSize = false;
         sizeLimit = 0;
+    }
+
+    private void readCapabilities() {
+        forgetCapabilities();
+        extended = true;
         byte[] b = parser.buffer();
         for (int i = 1; i < parser.lineCount(); i++) { // line 0 is the greeting text
             int p = parser.textStart(i);
@@ -738,15 +747,7 @@ public final class SmtpEngine {
     }
 
     private void sendHelo(long now) {
-        extended = false;
-        offersPlain = false;
-        offersLogin = false;
-        offersAuth = false;
-        offers8BitMime = false;
-        offersPipelining = false;
-        offersStartTls = false;
-        offersEnhancedCodes = false;
-        offersSize = false;
+        forgetCapabilities();
         command.begin().append("HELO ").append(config.heloName());
         sendPrepared(Stage.HELO, now, timeouts.hello(), -1);
     }
@@ -854,7 +855,13 @@ public final class SmtpEngine {
     }
 
     private void keepReply() {
-        result.reply(parser.code(), parser.enhancedClass(), parser.enhancedSubject(), parser.enhancedDetail());
+        // RFC 2034 section 2: enhanced codes are only meaningful once the server advertised
+        // ENHANCEDSTATUSCODES; otherwise "550 5.1.1 ..." is just reply text that happens to look like one.
+        if (offersEnhancedCodes) {
+            result.reply(parser.code(), parser.enhancedClass(), parser.enhancedSubject(), parser.enhancedDetail());
+        } else {
+            result.reply(parser.code(), 0, 0, 0);
+        }
         for (int i = 0; i < parser.lineCount(); i++) {
             result.appendText(parser.buffer(), parser.textStart(i), parser.textLength(i));
         }
@@ -868,6 +875,41 @@ public final class SmtpEngine {
         rxStart = 0;
         rxEnd = 0;
         parser.reset();
+    }
+
+    private boolean inAuthStage() {
+        return stage == Stage.AUTH_PLAIN || stage == Stage.AUTH_LOGIN || stage == Stage.AUTH_LOGIN_USER
+                || stage == Stage.AUTH_LOGIN_PASSWORD;
+    }
+
+    /**
+     * Some servers quote the argument they could not use ("501 5.5.2 cannot decode AGFsZXJ0..."): in a reply
+     * to an AUTH step, every copy of an AUTH payload is overwritten with '*' in the parser's buffer before
+     * the transcript or the result can see it. Only exact copies are caught, not fragments.
+     */
+    private void maskEchoedSecrets() {
+        if (authPlain == null || !inAuthStage()) {
+            return;
+        }
+        byte[] b = parser.buffer();
+        int n = parser.storedLength();
+        mask(b, n, authPlain);
+        mask(b, n, authUser);
+        mask(b, n, authPassword);
+    }
+
+    private static void mask(byte[] b, int n, byte[] secret) {
+        int m = secret.length;
+        for (int i = 0; i + m <= n; i++) {
+            int j = 0;
+            while (j < m && b[i + j] == secret[j]) {
+                j++;
+            }
+            if (j == m) {
+                java.util.Arrays.fill(b, i, i + m, (byte) '*');
+                i += m - 1;
+            }
+        }
     }
 
     private void transcribeReply() {

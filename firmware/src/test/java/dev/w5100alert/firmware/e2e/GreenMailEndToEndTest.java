@@ -105,11 +105,16 @@ class GreenMailEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
-    void sensorAlertArrivesWithHeadersBodyAndAttachmentOverAuthPlain(Transport transport) throws Exception {
+    void sensorAlertArrivesWithHeadersBodyAndAttachmentsOverAuthPlain(Transport transport) throws Exception {
         SmtpEngine engine = engine(transport, b -> { });
         MailMessage m = doorAlert();
         byte[] csv = csv();
         m.attach("readings.csv", "text/csv").append(new String(csv, StandardCharsets.US_ASCII));
+        byte[] raw = new byte[777]; // every byte value, including NUL, CR and LF
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (byte) (i * 7);
+        }
+        m.attach("snapshot.bin", "application/octet-stream").append(raw, 0, raw.length);
 
         SendResult r = engine.send(m);
 
@@ -137,7 +142,7 @@ class GreenMailEndToEndTest {
         assertEquals("1.0", got.getHeader("MIME-Version")[0]);
 
         Multipart parts = (Multipart) got.getContent();
-        assertEquals(2, parts.getCount());
+        assertEquals(3, parts.getCount(), "text and two attachments");
         Part body = parts.getBodyPart(0);
         assertTrue(body.isMimeType("text/plain"));
         assertTrue(body.getContentType().toUpperCase(Locale.ROOT).contains("CHARSET=UTF-8"), body.getContentType());
@@ -152,6 +157,10 @@ class GreenMailEndToEndTest {
         assertEquals("readings.csv", attachment.getFileName());
         assertTrue(attachment.isMimeType("text/csv"));
         assertArrayEquals(csv, readAll(attachment.getInputStream()), "attachment intact");
+        Part second = parts.getBodyPart(2);
+        assertEquals(Part.ATTACHMENT, second.getDisposition());
+        assertEquals("snapshot.bin", second.getFileName());
+        assertArrayEquals(raw, readAll(second.getInputStream()), "second attachment intact");
         if (stack.sim() != null) {
             assertEquals(0, stack.sim().counters().unhandled(), stack.sim().unhandledLog().toString());
         }

@@ -51,6 +51,11 @@ class MessageBuilderTest {
         m.subject().append(subject);
         String out = render(false);
         String header = out.substring(out.indexOf("Subject: ") + 9, out.indexOf("\r\nMessage-ID"));
+        // RFC 2047 section 2: every line of a header holding encoded-words is at most 76 characters,
+        // the first one with its "Subject: " included.
+        for (String physical : ("Subject: " + header).split("\r\n")) {
+            assertTrue(physical.length() <= 76, physical.length() + ": " + physical);
+        }
         StringBuilder decoded = new StringBuilder();
         for (String line : header.split("\r\n ")) {
             assertTrue(line.length() <= 75, line);
@@ -128,13 +133,64 @@ class MessageBuilderTest {
     }
 
     @Test
+    void sendsSeveralAttachmentsAsBase64PartsInTheOrderTheyWereAdded() throws Exception {
+        m.body().append("two files");
+        byte[] csv = "time,state\r\n1,OPEN\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] bin = new byte[300];
+        new Random(11).nextBytes(bin);
+        m.attach("a.csv", "text/csv").append(csv, 0, csv.length);
+        m.attach("b.bin", "application/octet-stream").append(bin, 0, bin.length);
+        assertEquals(2, m.attachmentCount());
+        String out = render(false);
+
+        jakarta.mail.internet.MimeMessage parsed = new jakarta.mail.internet.MimeMessage(
+                jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(out.getBytes(StandardCharsets.US_ASCII)));
+        jakarta.mail.Multipart parts = (jakarta.mail.Multipart) parsed.getContent();
+        assertEquals(3, parts.getCount());
+        assertEquals("two files", parts.getBodyPart(0).getContent()); // the last CRLF belongs to the boundary
+        assertEquals("a.csv", parts.getBodyPart(1).getFileName());
+        assertArrayEquals(csv, parts.getBodyPart(1).getInputStream().readAllBytes());
+        assertEquals("b.bin", parts.getBodyPart(2).getFileName());
+        assertArrayEquals(bin, parts.getBodyPart(2).getInputStream().readAllBytes());
+        String[] lines = out.split("\r\n");
+        int second = java.util.Arrays.asList(lines).indexOf("Content-Disposition: attachment; filename=\"b.bin\"");
+        assertEquals(76, lines[second + 2].length(), "base64 wrapped at 76");
+        assertEquals(400 % 76, lines[second + 2 + 400 / 76].length(), "300 bytes -> 400 characters");
+    }
+
+    @Test
+    void refusesAnAttachmentBeyondTheLimitAndKeepsTheOthers() {
+        MailMessage two = new MailMessage(new MessageLimits(1, 64, 64, 64, 1024, 2));
+        two.attach("a.txt", "text/plain").append("A");
+        two.attach("b.txt", "text/plain").append("B");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> two.attach("c.txt", "text/plain"));
+        assertTrue(e.getMessage().contains("more than 2 attachments"), e.getMessage());
+        assertEquals(2, two.attachmentCount());
+        assertEquals("b.txt", two.attachmentName(1).toString());
+        assertEquals("B", two.attachment(1).toString());
+        two.clearAttachments();
+        assertFalse(two.hasAttachment());
+        assertEquals("C", two.attach("c.txt", "text/plain").append("C").toString());
+    }
+
+    @Test
+    void keepsTheFiveArgumentLimitsAtOneAttachment() {
+        MailMessage one = new MailMessage(new MessageLimits(1, 64, 64, 64, 1024));
+        one.attach("a.txt", "text/plain");
+        assertThrows(IllegalArgumentException.class, () -> one.attach("b.txt", "text/plain"));
+        assertThrows(IllegalArgumentException.class, () -> new MessageLimits(1, 64, 64, 64, 1024, 17));
+    }
+
+    @Test
     void refusesCrLfInHeaderTextAndAnOversizedMessage() {
         m.subject().append("a\nBcc: x@y");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> render(false)).getMessage().contains("CR or LF"));
         m.subject().clear();
         m.attach("evil\r\n.csv", "text/csv");
         assertThrows(IllegalArgumentException.class, () -> render(false));
-        m.clearAttachment();
+        m.clearAttachments();
         MessageBuilder tiny = new MessageBuilder(1024, 1, null, 0);
         m.body().append("x".repeat(2000));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> tiny.render(m, false, WHEN, 1)).getMessage()

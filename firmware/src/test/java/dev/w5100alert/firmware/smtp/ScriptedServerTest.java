@@ -111,6 +111,22 @@ class ScriptedServerTest {
         assertFalse(t.contains("czNjcmV0LVBhNTV3b3Jk") || t.contains("YWxlcnQtdXNlcg=="), t);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PLAIN", "LOGIN"})
+    void masksAnAuthPayloadTheServerEchoesInItsErrorReply(String mechanism) {
+        String payload = mechanism.equals("PLAIN") ? "AGFsZXJ0LXVzZXIAczNjcmV0LVBhNTV3b3Jk" : "czNjcmV0LVBhNTV3b3Jk";
+        server.on(mechanism.equals("PLAIN") ? "AUTH" : "AUTH_PASS",
+                "501-5.5.2 cannot decode " + payload + "\r\n501 5.5.2 [" + payload + "] rejected");
+        engine(b -> b.authMechanism(AuthMechanism.valueOf(mechanism)));
+        SendResult r = send();
+        assertEquals(Outcome.AUTH_FAILURE, r.outcome(), r::toString);
+        assertEquals(501, r.replyCode());
+        String t = transcript.toString();
+        assertFalse(t.contains(payload), t);
+        assertFalse(r.replyText().contains(payload) || r.toString().contains(payload), r::toString);
+        assertTrue(r.replyText().contains("cannot decode ****"), r::replyText);
+    }
+
     @Test
     void redactsTheAuthPlainPayloadInTheTranscript() {
         engine();
@@ -212,6 +228,32 @@ class ScriptedServerTest {
         assertEquals(5, r.enhancedClass());
         assertEquals(7, r.enhancedSubject());
         assertEquals(1, r.enhancedDetail());
+    }
+
+    @Test
+    void ignoresWhatLooksLikeAnEnhancedCodeWhenTheServerDidNotAdvertiseThem() {
+        server.on("EHLO", "250-script.test\r\n250 AUTH PLAIN LOGIN");
+        server.on("MAIL", "550 5.7.1 sender refused");
+        engine();
+        SendResult r = send();
+        assertEquals(Outcome.PERMANENT_FAILURE, r.outcome(), r::toString);
+        assertFalse(engine.offersEnhancedStatusCodes());
+        assertEquals(0, r.enhancedClass(), r::toString);
+        assertEquals("5.7.1 sender refused", r.replyText()); // kept as plain text
+    }
+
+    @Test
+    void ignoresAnEnhancedCodeInTheGreetingOfANewConnectionAfterAnAdvertisingSession() {
+        engine(b -> b.keepSessionOpen(true));
+        assertEquals(Outcome.DELIVERED, send().outcome());
+        assertTrue(engine.offersEnhancedStatusCodes());
+        engine.close();
+        server.on("GREETING", "554 5.3.2 no service today");
+        SendResult r = send();
+        assertEquals(Outcome.PERMANENT_FAILURE, r.outcome(), r::toString);
+        assertEquals(Stage.GREETING, r.stage());
+        assertEquals(0, r.enhancedClass(), "no EHLO on this connection yet: " + r);
+        assertFalse(engine.offersEnhancedStatusCodes(), "capabilities belong to the previous connection");
     }
 
     @ParameterizedTest

@@ -28,7 +28,7 @@ public final class AlertFixture {
                 .count(count);
         alert.text().append("Readings of the last minute are attached.\n.dot line\n");
         formatter.render(alert, message);
-        ByteText csv = message.attach("readings.csv", "text/csv");
+        ByteText csv = message.clearAttachments().attach("readings.csv", "text/csv");
         csv.append("time_ms,sensor,state\r\n");
         for (int i = 0; i < 20; i++) {
             csv.append(epochMillis - i * 1000L).append(",front-door,").append((i & 1) == 0 ? "OPEN" : "CLOSED")
