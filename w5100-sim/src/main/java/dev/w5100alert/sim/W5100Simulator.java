@@ -503,6 +503,14 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
         return sum * 100_000L;
     }
 
+    /** An ARP request from another station carried our SIPR as its sender IP. */
+    void raiseConflict() {
+        irLatched |= IR_CONFLICT;
+        updateInterrupts();
+        event("ARP request from another station with our IP " + VirtualNetwork.formatIpv4(reg32(SIPR))
+                + ": IR.CONFLICT");
+    }
+
     void raiseUnreachable(int address, int port) {
         put32(UIPR, address);
         put16(UPORT, port);
