@@ -645,18 +645,21 @@ final class SimSocket {
         }
     }
 
-    private boolean writeFromRing(int unsent) {
+    /** Fills {@link #scratch} with {@code length} bytes of the TX ring from TX_RD on, wrapping at its end. */
+    private void copyOutOfTxRing(int length) {
         int size = sim.txSize[n];
-        int mask = size - 1;
-        int chunk = Math.min(unsent, scratch.capacity());
-        int offset = txRd & mask;
-        int first = Math.min(chunk, size - offset);
+        int offset = txRd & (size - 1);
+        int first = Math.min(length, size - offset);
         scratch.clear();
         scratch.put(sim.mem, sim.txBase[n] + offset, first);
-        if (chunk > first) {
-            scratch.put(sim.mem, sim.txBase[n], chunk - first);
+        if (length > first) {
+            scratch.put(sim.mem, sim.txBase[n], length - first);
         }
         scratch.flip();
+    }
+
+    private boolean writeFromRing(int unsent) {
+        copyOutOfTxRing(Math.min(unsent, scratch.capacity()));
         try {
             int written = tcp.write(scratch);
             txRd = (txRd + written) & 0xFFFF;
@@ -744,16 +747,7 @@ final class SimSocket {
             if (real == null) {
                 sim.raiseUnreachable(destAddress, destPort);
             } else {
-                int size = sim.txSize[n];
-                int mask = size - 1;
-                int offset = txRd & mask;
-                int first = Math.min(length, size - offset);
-                scratch.clear();
-                scratch.put(sim.mem, sim.txBase[n] + offset, first);
-                if (length > first) {
-                    scratch.put(sim.mem, sim.txBase[n], length - first);
-                }
-                scratch.flip();
+                copyOutOfTxRing(length);
                 try {
                     udp.send(scratch, new InetSocketAddress(VirtualNetwork.LOOPBACK, real));
                 } catch (IOException e) {
