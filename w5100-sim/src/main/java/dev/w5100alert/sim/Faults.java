@@ -61,6 +61,16 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Another station on the wire sends an ARP request whose sender IP is the chip's own SIPR, now: the
+     * chip sets IR.CONFLICT (datasheet 4.1, IR bit 7), which stays until written 1 to clear and drives
+     * /INT if IMR bit 7 is set. The virtual network has no such station by itself.
+     */
+    public Faults ipConflict() {
+        sim.raiseConflict();
+        return this;
+    }
+
     /** No ARP request gets an answer (cable unplugged, wrong subnet): ARP then TIMEOUT. */
     public Faults arpNoAnswer(boolean on) {
         arpNoAnswer = on;

@@ -23,6 +23,7 @@ public final class SimCounters {
     long rxBufferReads;
     long bufferOther;
     long commands;
+    long droppedDatagrams;
 
     SimCounters(RegisterTable table) {
         this.table = table;
@@ -108,12 +109,17 @@ public final class SimCounters {
         java.util.Arrays.fill(readsById, 0);
         java.util.Arrays.fill(writesById, 0);
         frames = reads = writes = cutFrames = badOpcodes = overrunBytes = unhandled = readOnlyWrites = 0;
-        txBufferWrites = rxBufferReads = bufferOther = commands = 0;
+        txBufferWrites = rxBufferReads = bufferOther = commands = droppedDatagrams = 0;
     }
 
     @Override
     public String toString() {
         return "frames=" + frames + " reads=" + reads + " writes=" + writes + " cut=" + cutFrames
                 + " badOpcodes=" + badOpcodes + " unhandled=" + unhandled + " readOnlyWrites=" + readOnlyWrites;
+    }
+
+    /** Inbound UDP datagrams dropped because the socket's RX buffer had no room for them (as on the chip). */
+    public long droppedDatagrams() {
+        return droppedDatagrams;
     }
 }

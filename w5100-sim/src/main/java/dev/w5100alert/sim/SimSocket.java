@@ -56,6 +56,8 @@ final class SimSocket {
     static final int CMD_SEND_KEEP = 0x22;
     static final int CMD_RECV = 0x40;
 
+    /** TCP MSS of a peer on Ethernet (1500 - 20 IP - 20 TCP), and the chip's default. */
+    static final int ETHERNET_MSS = 1460;
     /** Largest UDP payload in one Ethernet frame (1500 - 20 IP - 8 UDP); the W5100 does not fragment. */
     static final int UDP_MAX_PAYLOAD = 1472;
     private static final int UDP_HEADER = 8;
@@ -98,7 +100,6 @@ final class SimSocket {
     private boolean peerFin;
     private boolean lastAckShown;
     private boolean keepAliveOutstanding;
-    private boolean datagramHeld;
     private int datagramFrom;
     private int datagramFromPort;
 
@@ -179,7 +180,6 @@ final class SimSocket {
         arpDoneAt = synTimeoutAt = sendTimeoutAt = finTimeoutAt = NEVER;
         sendReleaseAt = 0;
         sendInFlight = finRequested = finSent = peerFin = lastAckShown = keepAliveOutstanding = false;
-        datagramHeld = false;
         destHost = null;
         // slowAckNanos is a property of the socket's peers and stays until changed or chip reset;
         // silence and an injected close belong to one connection.
@@ -324,16 +324,20 @@ final class SimSocket {
             }
             return;
         }
-        // The answer's MAC lands in Sn_DHAR: a locally administered one made from the target's IPv4.
-        sim.mem[base + Sn_DHAR] = 0x02;
-        sim.mem[base + Sn_DHAR + 1] = 0x00;
-        sim.put32(base + Sn_DHAR + 2, arpTarget);
+        putPeerMac(arpTarget);
         if (tcpMode) {
             startTcpConnect();
         } else {
             setStatus(UDP);
             sendDatagram();
         }
+    }
+
+    /** Sn_DHAR gets the station's MAC: a locally administered one made from its virtual IPv4. */
+    private void putPeerMac(int ipv4) {
+        sim.mem[base + Sn_DHAR] = 0x02;
+        sim.mem[base + Sn_DHAR + 1] = 0x00;
+        sim.put32(base + Sn_DHAR + 2, ipv4);
     }
 
     private void startTcpConnect() {
@@ -378,7 +382,10 @@ final class SimSocket {
 
     private void established() {
         synTimeoutAt = NEVER;
-        sim.put16(base + Sn_MSSR, 1460); // the MSS the chip would negotiate on Ethernet
+        // The connection uses the smaller of the host's MSSR (0 = the default 1460) and the peer's
+        // MSS, which on our virtual Ethernet is 1460; MSSR then shows the value in use.
+        int written = sim.reg16(base + Sn_MSSR);
+        sim.put16(base + Sn_MSSR, written == 0 ? ETHERNET_MSS : Math.min(written, ETHERNET_MSS));
         setStatus(ESTABLISHED);
         raise(IR_CON);
     }
@@ -565,6 +572,7 @@ final class SimSocket {
             InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
             sim.put32(base + Sn_DIPR, sim.network.inboundPeer());
             sim.put16(base + Sn_DPORT, peer.getPort());
+            putPeerMac(sim.network.inboundPeer()); // the SYN's source MAC, as after an ARP answer
             // The SYN/SYN-ACK/ACK exchange is done by the kernel; SYNRECV is not observable here.
             established();
         } catch (IOException e) {
@@ -637,18 +645,21 @@ final class SimSocket {
         }
     }
 
-    private boolean writeFromRing(int unsent) {
+    /** Fills {@link #scratch} with {@code length} bytes of the TX ring from TX_RD on, wrapping at its end. */
+    private void copyOutOfTxRing(int length) {
         int size = sim.txSize[n];
-        int mask = size - 1;
-        int chunk = Math.min(unsent, scratch.capacity());
-        int offset = txRd & mask;
-        int first = Math.min(chunk, size - offset);
+        int offset = txRd & (size - 1);
+        int first = Math.min(length, size - offset);
         scratch.clear();
         scratch.put(sim.mem, sim.txBase[n] + offset, first);
-        if (chunk > first) {
-            scratch.put(sim.mem, sim.txBase[n], chunk - first);
+        if (length > first) {
+            scratch.put(sim.mem, sim.txBase[n], length - first);
         }
         scratch.flip();
+    }
+
+    private boolean writeFromRing(int unsent) {
+        copyOutOfTxRing(Math.min(unsent, scratch.capacity()));
         try {
             int written = tcp.write(scratch);
             txRd = (txRd + written) & 0xFFFF;
@@ -736,16 +747,7 @@ final class SimSocket {
             if (real == null) {
                 sim.raiseUnreachable(destAddress, destPort);
             } else {
-                int size = sim.txSize[n];
-                int mask = size - 1;
-                int offset = txRd & mask;
-                int first = Math.min(length, size - offset);
-                scratch.clear();
-                scratch.put(sim.mem, sim.txBase[n] + offset, first);
-                if (length > first) {
-                    scratch.put(sim.mem, sim.txBase[n], length - first);
-                }
-                scratch.flip();
+                copyOutOfTxRing(length);
                 try {
                     udp.send(scratch, new InetSocketAddress(VirtualNetwork.LOOPBACK, real));
                 } catch (IOException e) {
@@ -762,15 +764,17 @@ final class SimSocket {
             return;
         }
         for (int i = 0; i < MAX_DATAGRAMS_PER_REFRESH; i++) {
-            if (!datagramHeld && !receiveDatagram()) {
+            if (!receiveDatagram()) {
                 return;
             }
             int length = datagramIn.remaining();
             int free = sim.rxSize[n] - rxReceivedSize();
             if (UDP_HEADER + length > free) {
-                // The chip would drop a datagram it has no room for; we hold it until RECV frees room,
-                // so tests do not depend on how fast the driver polls.
-                return;
+                // No room for header and payload: the chip drops the datagram (UDP has no window to
+                // hold the sender back), so a driver that reads too slowly loses datagrams here too.
+                sim.counters.droppedDatagrams++;
+                sim.event("S" + n + " RX buffer full: dropped a " + length + "-byte datagram");
+                continue;
             }
             ByteBuffer header = scratch;
             header.clear();
@@ -778,7 +782,6 @@ final class SimSocket {
             header.flip();
             copyIntoRing(header, UDP_HEADER);
             copyIntoRing(datagramIn, length);
-            datagramHeld = false;
             raise(IR_RECV);
         }
     }
@@ -809,7 +812,6 @@ final class SimSocket {
             datagramFrom = sim.network.inboundPeer();
             datagramFromPort = realPort;
         }
-        datagramHeld = true;
         return true;
     }
 

@@ -220,10 +220,11 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
 
     /**
      * Assigns each socket its slice of TX (0x4000) and RX (0x6000) memory from TMSR/RMSR: two bits per
-     * socket (socket 0 in bits 1:0), size 1 KB &lt;&lt; code, allocated in socket order. A socket that
-     * does not fit in what is left of the 8 KB region gets no memory (datasheet 4.1, RMSR: memory is
-     * assigned from socket 0 on "within the 8 KB"; e.g. 0x03 gives socket 0 all 8 KB and the others
-     * nothing, a usual setting). Its TX_FSR reads 0.
+     * socket (socket 0 in bits 1:0), size 1 KB &lt;&lt; code, assigned sequentially from socket 0, so
+     * socket n starts after the sizes of sockets 0..n-1. A socket whose slice would end beyond the 8 KB
+     * region gets no memory (datasheet 4.1, RMSR: memory is assigned from socket 0 on "within the 8 KB";
+     * e.g. 0x03 gives socket 0 all 8 KB and the others nothing, a usual setting); since the start only
+     * grows, every later socket gets none either, even a smaller one. Its TX_FSR reads 0.
      */
     private void layoutMemory() {
         layout(mem[RMSR] & 0xFF, RX_REGION, rxBase, rxSize, "RMSR");
@@ -234,17 +235,16 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
         int next = region;
         for (int n = 0; n < SOCKETS; n++) {
             int bytes = 1024 << ((sizes >>> (2 * n)) & 3);
+            base[n] = next;
             if (next + bytes > region + REGION_SIZE) {
-                base[n] = next;
                 size[n] = 0;
                 if (trace != null) {
                     event(name + "=0x" + hex2(sizes) + ": 8 KB used up, socket " + n + " gets no memory");
                 }
             } else {
-                base[n] = next;
                 size[n] = bytes;
-                next += bytes;
             }
+            next += bytes;
         }
     }
 
@@ -503,6 +503,14 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
         return sum * 100_000L;
     }
 
+    /** An ARP request from another station carried our SIPR as its sender IP. */
+    void raiseConflict() {
+        irLatched |= IR_CONFLICT;
+        updateInterrupts();
+        event("ARP request from another station with our IP " + VirtualNetwork.formatIpv4(reg32(SIPR))
+                + ": IR.CONFLICT");
+    }
+
     void raiseUnreachable(int address, int port) {
         put32(UIPR, address);
         put16(UPORT, port);
@@ -647,7 +655,7 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
         return tx ? txSize[n] : rxSize[n];
     }
 
-    /** Socket {@code n}'s TX or RX buffer base address. */
+    /** Socket {@code n}'s TX or RX buffer base address (where it would start; meaningless when its size is 0). */
     public int bufferBase(int n, boolean tx) {
         socket(n);
         return tx ? txBase[n] : rxBase[n];

@@ -240,4 +240,21 @@ class FaultInjectionTest {
             assertTrue((c.f.interrupts(0) & DISCON_IR) != 0);
         }
     }
+
+    @Test
+    void ipConflictSetsIrBit7UntilWrittenOneToClear() {
+        sim = new W5100Simulator(VirtualNetwork.EMPTY, clock::nanoTime);
+        Chip c = new Chip(sim).configure();
+        c.f.write(0x0016, 0x80); // IMR: CONFLICT only
+        assertEquals(0x00, c.f.read(0x0015));
+        assertTrue(!sim.interruptAsserted());
+        sim.faults().ipConflict();
+        assertEquals(0x80, c.f.read(0x0015));
+        assertTrue(sim.interruptAsserted(), "/INT follows IR & IMR");
+        c.f.write(0x0015, 0x40); // clearing another bit leaves CONFLICT set
+        assertEquals(0x80, c.f.read(0x0015));
+        c.f.write(0x0015, 0x80);
+        assertEquals(0x00, c.f.read(0x0015));
+        assertTrue(!sim.interruptAsserted());
+    }
 }

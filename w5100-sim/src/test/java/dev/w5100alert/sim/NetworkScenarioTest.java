@@ -248,6 +248,8 @@ class NetworkScenarioTest {
             assertEquals(192, c.f.read(Frames.sreg(1, 0x0C)));
             assertEquals(77, c.f.read(Frames.sreg(1, 0x0F)));
             assertEquals(client.getLocalPort(), c.f.read16(Frames.sreg(1, 0x10)));
+            assertEquals(0x02, c.f.read(Frames.sreg(1, 0x06)), "DHAR holds the client's MAC, not the reset FF..FF");
+            assertEquals(77, c.f.read(Frames.sreg(1, 0x0B)));
             OutputStream out = client.getOutputStream();
             out.write("HELO".getBytes(StandardCharsets.US_ASCII));
             assertArrayEquals("HELO".getBytes(StandardCharsets.US_ASCII), c.receive(1, 4));
@@ -303,6 +305,48 @@ class NetworkScenarioTest {
         clock.advanceMillis(2);
         c.awaitStatus(0, ESTABLISHED);
         assertEquals(0x02, c.f.read(Frames.sreg(0, 0x06)), "DHAR now holds the answer");
+    }
+
+    @Test
+    void mssrShowsTheSmallerOfTheHostValueAndThePeersMss() throws Exception {
+        echo = new EchoServer();
+        Chip c = chip(VirtualNetwork.builder().host("192.168.1.10").tcp(7, echo.port()).arpReplyNanos(0).build());
+        int[][] writtenAndExpected = {{536, 536}, {0, 1460}, {9000, 1460}};
+        for (int s = 0; s < writtenAndExpected.length; s++) {
+            c.open(s, 0x01, 50000 + s);
+            c.f.write16(Frames.sreg(s, 0x12), writtenAndExpected[s][0]);
+            c.dest(s, 192, 168, 1, 10, 7);
+            c.f.command(s, CONNECT);
+            c.awaitStatus(s, ESTABLISHED);
+            assertEquals(writtenAndExpected[s][1], c.f.read16(Frames.sreg(s, 0x12)),
+                    "S" + s + "_MSSR after connecting with " + writtenAndExpected[s][0] + " written");
+        }
+    }
+
+    @Test
+    void udpDatagramWithoutRoomInTheRxBufferIsDropped() throws Exception {
+        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Chip c = chip(VirtualNetwork.builder().inboundPeer("192.168.1.77").build());
+            c.memorySizes(0); // 1 KB RX per socket
+            c.open(0, 0x02, 5353);
+            InetSocketAddress chip = new InetSocketAddress(InetAddress.getLoopbackAddress(), sim.realUdpPort(0));
+            byte[] first = new byte[600];
+            Arrays.fill(first, (byte) 'a');
+            byte[] second = new byte[600];
+            Arrays.fill(second, (byte) 'b');
+            peer.send(new DatagramPacket(first, first.length, chip));
+            peer.send(new DatagramPacket(second, second.length, chip));
+            // 608 bytes are in; 608 more do not fit in the 416 left: the chip drops the second datagram.
+            Chip.awaitTrue(() -> c.f.read16Stable(Frames.sreg(0, RX_RSR)) == 608 && sim.counters().droppedDatagrams() == 1,
+                    () -> "RX_RSR=" + c.f.read16Stable(Frames.sreg(0, RX_RSR)) + " dropped=" + sim.counters().droppedDatagrams());
+            assertArrayEquals(first, Arrays.copyOfRange(c.receive(0, 608), 8, 608));
+            byte[] third = "third".getBytes(StandardCharsets.US_ASCII);
+            peer.send(new DatagramPacket(third, third.length, chip));
+            byte[] got = c.receive(0, 8 + third.length);
+            assertArrayEquals(third, Arrays.copyOfRange(got, 8, got.length), "the dropped datagram never comes later");
+            assertEquals(0, c.f.read16Stable(Frames.sreg(0, RX_RSR)));
+            assertEquals(1, sim.counters().droppedDatagrams());
+        }
     }
 
     @Test

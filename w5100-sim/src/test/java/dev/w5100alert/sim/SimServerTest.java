@@ -111,6 +111,20 @@ class SimServerTest {
             out.write('I');
             out.flush();
             assertEquals(0, in.read());
+            // A UDP SEND to the limited broadcast completes at once: S0_IR.SEND_OK, IR bit 0, /INT with IMR.
+            int[][] udpSend = {{0x0016, 0x01}, {0x0400, 0x02}, {0x0401, 0x01}, {0x040C, 255}, {0x040D, 255},
+                {0x040E, 255}, {0x040F, 255}, {0x0411, 9}, {0x4000, 'x'}, {0x0425, 1}, {0x0401, 0x20}};
+            for (int[] w : udpSend) {
+                write(in, out, w[0], w[1]);
+            }
+            assertEquals(0x10, read(in, out, 0x0402), "S0_IR.SEND_OK");
+            out.write('I');
+            out.flush();
+            assertEquals(1, in.read(), "/INT asserted: IR & IMR != 0");
+            write(in, out, 0x0402, 0x10);
+            out.write('I');
+            out.flush();
+            assertEquals(0, in.read(), "/INT released once Sn_IR is cleared");
         }
     }
 
