@@ -110,6 +110,41 @@ class FailurePathTest {
         assertClosedAndFreed(s);
     }
 
+    /** RTR x (RCR+1) with the defaults: the shortest a SYN phase ending in TIMEOUT can last. */
+    static final long SHORTEST_SYN_PHASE = 1_800_000_000L;
+
+    @Test
+    void timeoutSeenLongAfterTheLastArpPollIsNotClaimedUnreachable() {
+        // Polls far apart (slow bus, busy caller): between the ARP poll and the CLOSED poll there was
+        // time for ARP to succeed and a whole SYN phase to time out, so UNREACHABLE would be a guess.
+        TcpSocket s = connecting(0x01, 0x00);
+        chip.script(0x0402, 0x00, 0x08);
+        assertEquals(ConnectOutcome.IN_PROGRESS, s.connectPoll());
+        clock.now += SHORTEST_SYN_PHASE;
+        assertEquals(ConnectOutcome.TIMED_OUT, s.connectPoll());
+        assertEquals(SocketFailure.TIMED_OUT, s.failure());
+        assertClosedAndFreed(s);
+    }
+
+    @Test
+    void timeoutSeenWithinTheShortestSynPhaseAfterAnArpPollIsUnreachable() {
+        TcpSocket s = connecting(0x01, 0x00);
+        chip.script(0x0402, 0x00, 0x08);
+        assertEquals(ConnectOutcome.IN_PROGRESS, s.connectPoll());
+        clock.now += SHORTEST_SYN_PHASE - 1;
+        assertEquals(ConnectOutcome.UNREACHABLE, s.connectPoll());
+        assertClosedAndFreed(s);
+    }
+
+    @Test
+    void firstPollLongAfterConnectStartCannotClaimUnreachable() {
+        TcpSocket s = connecting(0x00);
+        chip.script(0x0402, 0x08);
+        clock.now += 2 * SHORTEST_SYN_PHASE;
+        assertEquals(ConnectOutcome.TIMED_OUT, s.connectPoll());
+        assertClosedAndFreed(s);
+    }
+
     @Test
     void connectReportsTimeoutWhenSynRetriesRunOut() {
         TcpSocket s = connecting(0x15, 0x15, 0x00);
