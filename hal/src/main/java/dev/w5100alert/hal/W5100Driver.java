@@ -381,6 +381,7 @@ public final class W5100Driver {
         batch.write(socketRegister(s, Sn_MR), protocol);
         batch.write16(socketRegister(s, Sn_PORT), port);
         if (!socket.command(OPEN)) {
+            socket.command(CLOSE); // the chip may still take OPEN late; leave the slot CLOSED either way
             throw new W5100Exception("W5100 socket " + s + " does not accept OPEN (Sn_CR stuck)");
         }
         long deadline = clock.nanoTime() + COMMAND_TIMEOUT_NANOS;

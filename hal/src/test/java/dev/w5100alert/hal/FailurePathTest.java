@@ -198,6 +198,22 @@ class FailurePathTest {
     }
 
     @Test
+    void openThatTheChipDoesNotAcceptInTimeStillEndsWithClose() {
+        W5100Driver d = new W5100Driver(chip, ResetLine.NOT_WIRED, clock);
+        d.bringUp(RegisterTrafficTest.CONFIG);
+        int[] slowCr = new int[1 + (int) (2 * W5100Driver.COMMAND_TIMEOUT_NANOS / clock.step)];
+        java.util.Arrays.fill(slowCr, 0x01);
+        slowCr[0] = 0x00; // the CLOSE before OPEN is taken at once; OPEN then hangs past its deadline
+        chip.script(0x0401, slowCr);
+        chip.takeLog();
+        W5100Exception e = assertThrows(W5100Exception.class, d::openTcp);
+        assertTrue(e.getMessage().contains("OPEN"), e.getMessage());
+        List<String> writes = chip.takeLog().stream().filter(l -> l.startsWith("W 0401")).toList();
+        assertEquals(List.of("W 0401 10", "W 0401 01", "W 0401 10"), writes, "CLOSE, OPEN, then CLOSE again");
+        assertEquals(0, d.socketsInUse());
+    }
+
+    @Test
     void fifthSocketIsRefusedWithAClearError() {
         W5100Driver d = new W5100Driver(chip, ResetLine.NOT_WIRED, clock);
         d.bringUp(RegisterTrafficTest.CONFIG);
