@@ -242,8 +242,9 @@ public final class TcpSocket extends W5100Socket {
 
     /**
      * Copies as much of {@code src[off, off+len)} as the chip's TX buffer has room for and issues one
-     * SEND for it. Never waits: while the previous SEND is not yet confirmed (SEND_OK), returns 0.
-     * Costs about {@code n + 11} SPI frames for n bytes taken.
+     * SEND for it. Never waits: while the previous SEND is not yet confirmed (SEND_OK), returns 0
+     * after reading one register. Costs about {@code n + 10} SPI frames for n bytes taken (one more
+     * to clear the previous SEND_OK).
      *
      * @return bytes taken (0 = try again later), or {@link #FAILED}
      */
@@ -252,11 +253,13 @@ public final class TcpSocket extends W5100Socket {
         if (!checkConnected()) {
             return FAILED;
         }
+        // While a SEND is unconfirmed the free size is not needed yet: a poll that finds no SEND_OK
+        // costs one frame (Sn_IR), not five.
         int irIndex = batch.read(regIr);
-        int fsrIndex = queueCounterReads(regTxFsr);
+        int fsrIndex = sendPending ? -1 : queueCounterReads(regTxFsr);
         batch.run();
         int ir = batch.value(irIndex);
-        int fsr = stableCounter(fsrIndex, regTxFsr);
+        int fsr = sendPending ? 0 : stableCounter(fsrIndex, regTxFsr);
         if (!absorbInterrupts(ir)) {
             return FAILED;
         }
@@ -269,8 +272,12 @@ public final class TcpSocket extends W5100Socket {
                 }
                 return 0;
             }
+            // Datasheet: the next SEND only after SEND_OK, which is cleared first.
             sendPending = false;
-            batch.write(regIr, IR_SEND_OK); // goes out with the data below
+            batch.write(regIr, IR_SEND_OK);
+            int i = queueCounterReads(regTxFsr);
+            batch.run();
+            fsr = stableCounter(i, regTxFsr);
         }
         int n = Math.min(len, fsr);
         if (n == 0) {
