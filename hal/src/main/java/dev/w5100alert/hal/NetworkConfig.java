@@ -30,6 +30,10 @@ public record NetworkConfig(long mac, int ip, int subnet, int gateway,
             // datasheet errata: ARP with source IP 0.0.0.0 misbehaves
             throw new IllegalArgumentException("own IP must not be 0.0.0.0");
         }
+        if (ip == -1) {
+            // also what a dead MISO line reads: W5100Driver.configurationIntact relies on it differing
+            throw new IllegalArgumentException("own IP must not be the broadcast address 255.255.255.255");
+        }
         if (retryTime100us < 1 || retryTime100us > 0xFFFF) {
             throw new IllegalArgumentException("retry time must be 1..65535 (x100 us): " + retryTime100us);
         }

@@ -60,6 +60,7 @@ class ConfigTypesTest {
                 c.withRetry(2000, 40).tcpGiveUpNanos());
         assertThrows(IllegalArgumentException.class, () -> NetworkConfig.of(1L << 40, 1, 0, 0), "multicast MAC");
         assertThrows(IllegalArgumentException.class, () -> NetworkConfig.of(2, 0, 0, 0), "IP 0.0.0.0");
+        assertThrows(IllegalArgumentException.class, () -> NetworkConfig.of(2, -1, -1, 0), "IP 255.255.255.255");
     }
 
     @Test
