@@ -147,6 +147,17 @@ class RegisterTrafficTest {
     }
 
     @Test
+    void freeSizeThatNeverReadsTheSameTwiceIsReadABoundedNumberOfTimesAndTheSmallerValueUsed() {
+        TcpSocket s = connected(0, 0);
+        // every read differs from the one before; the fifth pair is (0x0007, 0x0009)
+        chip.script16(0x0420, 0x0100, 0x0200, 0x0101, 0x0201, 0x0102, 0x0202, 0x0103, 0x0203, 0x0007, 0x0009);
+        chip.takeLog();
+        assertEquals(7, s.send(new byte[16], 0, 16), "the smaller of the last pair: the safe side");
+        long fsrReads = chip.takeLog().stream().filter(l -> l.startsWith("R 0420") || l.startsWith("R 0421")).count();
+        assertEquals(2 * 2 * (1 + W5100Driver.STABLE_READ_TRIES), fsrReads, "bounded rereads");
+    }
+
+    @Test
     void receiveSplitsTheCopyAtTheBufferEndAndIssuesRecv() {
         TcpSocket s = connected(0, 0x07FD);
         chip.set16(0x0426, 5);
