@@ -30,6 +30,10 @@ public record NetworkConfig(long mac, int ip, int subnet, int gateway,
             // datasheet errata: ARP with source IP 0.0.0.0 misbehaves
             throw new IllegalArgumentException("own IP must not be 0.0.0.0");
         }
+        if (ip == -1) {
+            // also what a dead MISO line reads: W5100Driver.configurationIntact relies on it differing
+            throw new IllegalArgumentException("own IP must not be the broadcast address 255.255.255.255");
+        }
         if (retryTime100us < 1 || retryTime100us > 0xFFFF) {
             throw new IllegalArgumentException("retry time must be 1..65535 (x100 us): " + retryTime100us);
         }
@@ -68,17 +72,21 @@ public record NetworkConfig(long mac, int ip, int subnet, int gateway,
     }
 
     /**
-     * Longest the chip itself may take to give up on a TCP segment: RTR doubled on each of RCR+1
-     * tries, the doubling stopping at 32 x RTR (the datasheet's example: 0.2+0.4+0.8+1.6+3.2+6.4x4 =
-     * 31.8 s with the defaults). Used to bound waits for SEND_OK.
+     * Longest the chip itself may take to give up on a TCP segment: RCR+1 tries, each waiting RTR
+     * doubled while the doubled value still fits in 16 bits, then held there. The W5100 datasheet gives
+     * only the default example (0.2+0.4+0.8+1.6+3.2+6.4x4 = 31.8 s); the hold rule is the one the W5200
+     * and W5500 datasheets state with the same example. Used to bound waits for SEND_OK.
      */
     public long tcpGiveUpNanos() {
         long total = 0;
-        long rtr = retryTime100us * 100_000L;
-        for (int i = 0; i <= retryCount && i < 32; i++) {
-            total += rtr << Math.min(i, 5);
+        long interval = retryTime100us;
+        for (int i = 0; i <= retryCount; i++) {
+            total += interval;
+            if (interval * 2 <= 0xFFFF) {
+                interval *= 2;
+            }
         }
-        return total;
+        return total * 100_000L;
     }
 
     /** ARP gives up after RTR x (RCR + 1). */

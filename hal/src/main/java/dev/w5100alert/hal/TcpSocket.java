@@ -35,6 +35,8 @@ public final class TcpSocket extends W5100Socket {
     private int phase = PHASE_OPENED;
     private long connectDeadline;
     private boolean sawSynSent;
+    /** Clock reading taken just before the latest transfer that found the chip not yet in SYNSENT. */
+    private long preSynSeenAt;
     private boolean sendPending;
     private long sendOkDeadline;
     private boolean peerClosed;
@@ -64,7 +66,8 @@ public final class TcpSocket extends W5100Socket {
         batch.write16(regDport, port);
         remoteIp = ip;
         remotePort = port;
-        connectDeadline = clock.nanoTime() + Math.max(0, timeoutNanos);
+        preSynSeenAt = clock.nanoTime();
+        connectDeadline = preSynSeenAt + Math.max(0, timeoutNanos);
         phase = PHASE_CONNECTING;
         if (!command(CONNECT)) {
             terminate(SocketFailure.CHIP_ERROR);
@@ -88,6 +91,7 @@ public final class TcpSocket extends W5100Socket {
         }
         int ir = batch.read(regIr);
         int sr = batch.read(regSr);
+        long before = clock.nanoTime();
         batch.run();
         int irValue = batch.value(ir);
         int srValue = batch.value(sr);
@@ -98,21 +102,32 @@ public final class TcpSocket extends W5100Socket {
             }
             case SOCK_SYNSENT -> sawSynSent = true;
             case SOCK_CLOSED -> {
-                // TIMEOUT before SYN went out = ARP got no answer; after = SYN retries exhausted.
                 // Without TIMEOUT the chip closed because the peer answered RST.
                 SocketFailure why = (irValue & IR_TIMEOUT) == 0 ? SocketFailure.REFUSED
-                        : sawSynSent ? SocketFailure.TIMED_OUT : SocketFailure.UNREACHABLE;
+                        : arpFailed() ? SocketFailure.UNREACHABLE : SocketFailure.TIMED_OUT;
                 terminate(why);
                 return outcomeOf(why);
             }
-            default -> {
-            }
+            default -> preSynSeenAt = before; // INIT or ARP: no SYN has gone out yet
         }
         if (clock.nanoTime() - connectDeadline >= 0) {
             terminate(SocketFailure.TIMED_OUT);
             return ConnectOutcome.TIMED_OUT;
         }
         return ConnectOutcome.IN_PROGRESS;
+    }
+
+    /**
+     * Whether a TIMEOUT that closed a connecting socket came from ARP rather than from SYN retries.
+     * The chip has no register that says so; what we know is that a SYN phase ending in TIMEOUT lasts
+     * at least RTR x (RCR+1) (every try waits RTR or longer). So the close was ARP's for certain only
+     * if SYNSENT was never seen <em>and</em> the chip was seen before SYN (INIT/ARP) less than that
+     * time before it was seen CLOSED: no SYN phase fits in between. With polls further apart (a
+     * caller that polls rarely, a very slow bus, a tiny RTR) both are possible and we say TIMED_OUT
+     * rather than guess UNREACHABLE.
+     */
+    private boolean arpFailed() {
+        return !sawSynSent && clock.nanoTime() - preSynSeenAt < driver.config().arpGiveUpNanos();
     }
 
     private void established(boolean readPeer) {
@@ -227,8 +242,9 @@ public final class TcpSocket extends W5100Socket {
 
     /**
      * Copies as much of {@code src[off, off+len)} as the chip's TX buffer has room for and issues one
-     * SEND for it. Never waits: while the previous SEND is not yet confirmed (SEND_OK), returns 0.
-     * Costs about {@code n + 11} SPI frames for n bytes taken.
+     * SEND for it. Never waits: while the previous SEND is not yet confirmed (SEND_OK), returns 0
+     * after reading one register. Costs about {@code n + 10} SPI frames for n bytes taken (one more
+     * to clear the previous SEND_OK).
      *
      * @return bytes taken (0 = try again later), or {@link #FAILED}
      */
@@ -237,11 +253,13 @@ public final class TcpSocket extends W5100Socket {
         if (!checkConnected()) {
             return FAILED;
         }
+        // While a SEND is unconfirmed the free size is not needed yet: a poll that finds no SEND_OK
+        // costs one frame (Sn_IR), not five.
         int irIndex = batch.read(regIr);
-        int fsrIndex = queueCounterReads(regTxFsr);
+        int fsrIndex = sendPending ? -1 : queueCounterReads(regTxFsr);
         batch.run();
         int ir = batch.value(irIndex);
-        int fsr = stableCounter(fsrIndex, regTxFsr);
+        int fsr = sendPending ? 0 : stableCounter(fsrIndex, regTxFsr);
         if (!absorbInterrupts(ir)) {
             return FAILED;
         }
@@ -254,8 +272,12 @@ public final class TcpSocket extends W5100Socket {
                 }
                 return 0;
             }
+            // Datasheet: the next SEND only after SEND_OK, which is cleared first.
             sendPending = false;
-            batch.write(regIr, IR_SEND_OK); // goes out with the data below
+            batch.write(regIr, IR_SEND_OK);
+            int i = queueCounterReads(regTxFsr);
+            batch.run();
+            fsr = stableCounter(i, regTxFsr);
         }
         int n = Math.min(len, fsr);
         if (n == 0) {

@@ -37,7 +37,9 @@ public final class UdpSocket extends W5100Socket {
     /**
      * Sends one datagram of {@code len} (1..TX buffer size) bytes to {@code ip:port} and waits for
      * SEND_OK; an ARP that gets no answer ends it with {@link SocketFailure#UNREACHABLE} (the socket
-     * stays open). Bounded by the chip's ARP give-up time plus a margin.
+     * stays open). Bounded by the chip's ARP give-up time plus a margin. If SEND_OK never comes
+     * (errata) but the chip has emptied the TX buffer, the datagram counts as sent; if the buffer is
+     * not empty either, the socket is closed with {@link SocketFailure#TIMED_OUT}.
      *
      * @return {@code len}, or {@link #FAILED} with {@link #failure()} saying why
      */
@@ -97,8 +99,15 @@ public final class UdpSocket extends W5100Socket {
             }
             clock.idle();
         }
-        // Errata: a SEND racing an incoming packet may never get SEND_OK. The socket state is unknown,
-        // so give it up rather than risk a stuck TX buffer.
+        // Errata: a SEND racing an incoming packet may never get SEND_OK. If the chip has nevertheless
+        // taken every byte (free size back to the whole buffer, 4 frames on this rare path), the
+        // datagram went out and the socket is fine; otherwise its TX state is unknown, so give it up
+        // rather than risk a stuck TX buffer.
+        int fsr = queueCounterReads(regTxFsr);
+        batch.run();
+        if (stableCounter(fsr, regTxFsr) == txSize) {
+            return len;
+        }
         terminate(SocketFailure.TIMED_OUT);
         return FAILED;
     }

@@ -223,7 +223,8 @@ public final class W5100Driver {
     /**
      * Whether the chip still holds the configuration written by the last {@link #bringUp}/{@link #configure}:
      * reads SIPR and SUBR (8 frames, one transfer) and compares. A chip that lost power or was reset
-     * reads zeros, a dead MISO line reads 0xFF, so either fails. Allocation-free; a bus error counts
+     * reads zeros, a dead MISO line reads 0xFF, so either fails ({@link NetworkConfig} refuses 0.0.0.0
+     * and 255.255.255.255 as own IP). Allocation-free; a bus error counts
      * as not responding rather than propagating.
      *
      * @return {@code false} before bring-up, or when the chip does not answer with its configuration
@@ -259,7 +260,7 @@ public final class W5100Driver {
      * on the W5100. Bounded: at most {@link #CHUNK_BYTES} frames per bus transfer.
      */
     public void readRegisters(int address, byte[] dst, int off, int len) {
-        if (address < 0 || len < 0 || address + len > 0x8000) {
+        if (address < 0 || len < 0 || address > 0x8000 || len > 0x8000 - address) {
             throw new IllegalArgumentException("address range 0x" + Integer.toHexString(address)
                     + "+" + len + " is outside 0x0000..0x7FFF");
         }
@@ -381,6 +382,7 @@ public final class W5100Driver {
         batch.write(socketRegister(s, Sn_MR), protocol);
         batch.write16(socketRegister(s, Sn_PORT), port);
         if (!socket.command(OPEN)) {
+            socket.command(CLOSE); // the chip may still take OPEN late; leave the slot CLOSED either way
             throw new W5100Exception("W5100 socket " + s + " does not accept OPEN (Sn_CR stuck)");
         }
         long deadline = clock.nanoTime() + COMMAND_TIMEOUT_NANOS;

@@ -51,8 +51,16 @@ class ConfigTypesTest {
         NetworkConfig c = RegisterTrafficTest.CONFIG;
         assertEquals(1_800_000_000L, c.arpGiveUpNanos(), "RTR x (RCR+1) = 200 ms x 9");
         assertEquals(31_800_000_000L, c.tcpGiveUpNanos(), "datasheet example: 31.8 s with RTR 200 ms, RCR 8");
+        // Doubling holds once it would leave 16 bits: at 64000 for RTR 1000 (6 doublings), at 40000
+        // for RTR 40000 (none), and every one of RCR+1 tries counts even past 32 of them.
+        assertEquals((1000 + 2000 + 4000 + 8000 + 16000 + 32000 + 64000 * 3) * 100_000L,
+                c.withRetry(1000, 8).tcpGiveUpNanos());
+        assertEquals(40000L * 3 * 100_000L, c.withRetry(40000, 2).tcpGiveUpNanos());
+        assertEquals((2000 + 4000 + 8000 + 16000 + 32000 + 64000L * 36) * 100_000L,
+                c.withRetry(2000, 40).tcpGiveUpNanos());
         assertThrows(IllegalArgumentException.class, () -> NetworkConfig.of(1L << 40, 1, 0, 0), "multicast MAC");
         assertThrows(IllegalArgumentException.class, () -> NetworkConfig.of(2, 0, 0, 0), "IP 0.0.0.0");
+        assertThrows(IllegalArgumentException.class, () -> NetworkConfig.of(2, -1, -1, 0), "IP 255.255.255.255");
     }
 
     @Test

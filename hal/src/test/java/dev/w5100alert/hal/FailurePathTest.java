@@ -73,8 +73,10 @@ class FailurePathTest {
 
     private final FakeChip chip = FakeChip.afterReset();
 
+    private W5100Driver d;
+
     private TcpSocket connecting(int... srSequence) {
-        W5100Driver d = new W5100Driver(chip, ResetLine.NOT_WIRED, clock);
+        d = new W5100Driver(chip, ResetLine.NOT_WIRED, clock);
         d.bringUp(RegisterTrafficTest.CONFIG);
         chip.script(0x0403, 0x13);
         TcpSocket s = d.openTcp();
@@ -107,6 +109,41 @@ class FailurePathTest {
         chip.script(0x0402, 0x00, 0x00, 0x08);
         assertEquals(ConnectOutcome.UNREACHABLE, pollToEnd(s));
         assertEquals(SocketFailure.UNREACHABLE, s.failure());
+        assertClosedAndFreed(s);
+    }
+
+    /** RTR x (RCR+1) with the defaults: the shortest a SYN phase ending in TIMEOUT can last. */
+    static final long SHORTEST_SYN_PHASE = 1_800_000_000L;
+
+    @Test
+    void timeoutSeenLongAfterTheLastArpPollIsNotClaimedUnreachable() {
+        // Polls far apart (slow bus, busy caller): between the ARP poll and the CLOSED poll there was
+        // time for ARP to succeed and a whole SYN phase to time out, so UNREACHABLE would be a guess.
+        TcpSocket s = connecting(0x01, 0x00);
+        chip.script(0x0402, 0x00, 0x08);
+        assertEquals(ConnectOutcome.IN_PROGRESS, s.connectPoll());
+        clock.now += SHORTEST_SYN_PHASE;
+        assertEquals(ConnectOutcome.TIMED_OUT, s.connectPoll());
+        assertEquals(SocketFailure.TIMED_OUT, s.failure());
+        assertClosedAndFreed(s);
+    }
+
+    @Test
+    void timeoutSeenWithinTheShortestSynPhaseAfterAnArpPollIsUnreachable() {
+        TcpSocket s = connecting(0x01, 0x00);
+        chip.script(0x0402, 0x00, 0x08);
+        assertEquals(ConnectOutcome.IN_PROGRESS, s.connectPoll());
+        clock.now += SHORTEST_SYN_PHASE - 1;
+        assertEquals(ConnectOutcome.UNREACHABLE, s.connectPoll());
+        assertClosedAndFreed(s);
+    }
+
+    @Test
+    void firstPollLongAfterConnectStartCannotClaimUnreachable() {
+        TcpSocket s = connecting(0x00);
+        chip.script(0x0402, 0x08);
+        clock.now += 2 * SHORTEST_SYN_PHASE;
+        assertEquals(ConnectOutcome.TIMED_OUT, s.connectPoll());
         assertClosedAndFreed(s);
     }
 
@@ -160,6 +197,153 @@ class FailurePathTest {
         assertEquals(W5100Socket.FAILED, s.receive(new byte[8], 0, 8));
         assertEquals(SocketFailure.RESET, s.failure());
         assertEquals(W5100Socket.FAILED, s.send(new byte[8], 0, 8), "a failed socket keeps saying so");
+    }
+
+    @Test
+    void openThatTheChipDoesNotAcceptInTimeStillEndsWithClose() {
+        W5100Driver d = new W5100Driver(chip, ResetLine.NOT_WIRED, clock);
+        d.bringUp(RegisterTrafficTest.CONFIG);
+        int[] slowCr = new int[1 + (int) (2 * W5100Driver.COMMAND_TIMEOUT_NANOS / clock.step)];
+        java.util.Arrays.fill(slowCr, 0x01);
+        slowCr[0] = 0x00; // the CLOSE before OPEN is taken at once; OPEN then hangs past its deadline
+        chip.script(0x0401, slowCr);
+        chip.takeLog();
+        W5100Exception e = assertThrows(W5100Exception.class, d::openTcp);
+        assertTrue(e.getMessage().contains("OPEN"), e.getMessage());
+        List<String> writes = chip.takeLog().stream().filter(l -> l.startsWith("W 0401")).toList();
+        assertEquals(List.of("W 0401 10", "W 0401 01", "W 0401 10"), writes, "CLOSE, OPEN, then CLOSE again");
+        assertEquals(0, d.socketsInUse());
+    }
+
+    /** CLOSE was the last command written, the slot is free and the handle dead (for stuck-Sn_CR cases too). */
+    private void assertCloseIssuedAndFreed(W5100Socket s) {
+        List<String> writes = chip.takeLog().stream().filter(l -> l.startsWith("W 0" + (4 + s.socketNumber()) + "01")).toList();
+        assertEquals("W 0" + (4 + s.socketNumber()) + "01 10", writes.get(writes.size() - 1), "last command CLOSE: " + writes);
+        assertEquals(0, d.socketsInUse());
+        assertEquals(false, s.isOpen());
+    }
+
+    private TcpSocket established() {
+        TcpSocket s = connecting(0x17);
+        chip.mem[0x0403] = 0x17;
+        assertEquals(ConnectOutcome.CONNECTED, s.connectPoll());
+        chip.takeLog();
+        return s;
+    }
+
+    @Test
+    void tcpSendWhoseSendOkNeverComesFailsAtTheChipsGiveUpTimeAndCloses() {
+        TcpSocket s = established();
+        chip.set16(0x0420, 0x0800);
+        assertEquals(10, s.send(new byte[10], 0, 10));
+        long start = clock.now;
+        long limit = RegisterTrafficTest.CONFIG.tcpGiveUpNanos() + W5100Driver.COMMAND_TIMEOUT_NANOS;
+        int r = 0;
+        for (int i = 0; i < 10_000_000 && r == 0; i++) {
+            r = s.send(new byte[1], 0, 1);
+            clock.idle();
+        }
+        assertEquals(W5100Socket.FAILED, r);
+        assertEquals(SocketFailure.TIMED_OUT, s.failure());
+        assertTrue(clock.now - start >= limit && clock.now - start <= limit + 2 * clock.step, "at the deadline");
+        assertCloseIssuedAndFreed(s);
+    }
+
+    @Test
+    void recvThatTheChipDoesNotTakeFailsTheReceiveAndCloses() {
+        TcpSocket s = established();
+        chip.set16(0x0426, 3);
+        chip.crSticks = true;
+        assertEquals(W5100Socket.FAILED, s.receive(new byte[8], 0, 8));
+        assertEquals(SocketFailure.CHIP_ERROR, s.failure());
+        assertCloseIssuedAndFreed(s);
+    }
+
+    @Test
+    void connectThatTheChipDoesNotTakeEndsAsChipErrorAndCloses() {
+        d = new W5100Driver(chip, ResetLine.NOT_WIRED, clock);
+        d.bringUp(RegisterTrafficTest.CONFIG);
+        chip.mem[0x0403] = 0x13;
+        TcpSocket s = d.openTcp();
+        chip.crSticks = true;
+        s.connectStart(RegisterTrafficTest.PEER, 25, 5_000_000_000L);
+        assertEquals(ConnectOutcome.CHIP_ERROR, s.connectPoll());
+        assertCloseIssuedAndFreed(s);
+    }
+
+    @Test
+    void listeningSocketThatTheChipClosesEndsTimedOutAndFreed() {
+        d = new W5100Driver(chip, ResetLine.NOT_WIRED, clock);
+        d.bringUp(RegisterTrafficTest.CONFIG);
+        chip.script(0x0403, 0x13, 0x14);
+        TcpSocket s = d.listenTcp(25);
+        chip.mem[0x0403] = 0x00;
+        assertEquals(ConnectOutcome.TIMED_OUT, s.acceptPoll());
+        assertCloseIssuedAndFreed(s);
+    }
+
+    @Test
+    void listenThatTheChipDoesNotEnterThrowsAndCloses() {
+        d = new W5100Driver(chip, ResetLine.NOT_WIRED, clock);
+        d.bringUp(RegisterTrafficTest.CONFIG);
+        chip.script(0x0403, 0x13, 0x00);
+        chip.takeLog();
+        W5100Exception e = assertThrows(W5100Exception.class, () -> d.listenTcp(25));
+        assertTrue(e.getMessage().contains("LISTEN"), e.getMessage());
+        List<String> log = chip.takeLog();
+        assertEquals(List.of("W 0401 10", "R 0401=00", "W 0402 FF"), log.subList(log.size() - 3, log.size()));
+        assertEquals(0, d.socketsInUse());
+    }
+
+    private UdpSocket udp() {
+        d = new W5100Driver(chip, ResetLine.NOT_WIRED, clock);
+        d.bringUp(RegisterTrafficTest.CONFIG);
+        chip.mem[0x0403] = 0x22;
+        UdpSocket u = d.openUdp(9);
+        chip.takeLog();
+        return u;
+    }
+
+    @Test
+    void udpSendWithoutSendOkButWithTheBufferEmptiedCountsAsSent() {
+        UdpSocket u = udp();
+        chip.set16(0x0420, 2048); // the chip took every byte; only SEND_OK is missing (errata)
+        long start = clock.now;
+        assertEquals(4, u.sendTo(RegisterTrafficTest.PEER, 9, new byte[4], 0, 4));
+        assertTrue(clock.now - start >= RegisterTrafficTest.CONFIG.arpGiveUpNanos(), "waited for SEND_OK first");
+        assertEquals(true, u.isOpen());
+        assertEquals(SocketFailure.NONE, u.failure());
+        assertEquals(1, d.socketsInUse());
+    }
+
+    @Test
+    void udpSendWithoutSendOkAndWithDataLeftClosesTimedOut() {
+        UdpSocket u = udp();
+        chip.set16(0x0420, 2044); // four bytes still in the TX buffer
+        assertEquals(W5100Socket.FAILED, u.sendTo(RegisterTrafficTest.PEER, 9, new byte[4], 0, 4));
+        assertEquals(SocketFailure.TIMED_OUT, u.failure());
+        assertCloseIssuedAndFreed(u);
+    }
+
+    @Test
+    void udpSendThatTheChipDoesNotTakeClosesWithChipError() {
+        UdpSocket u = udp();
+        chip.crSticks = true;
+        assertEquals(W5100Socket.FAILED, u.sendTo(RegisterTrafficTest.PEER, 9, new byte[4], 0, 4));
+        assertEquals(SocketFailure.CHIP_ERROR, u.failure());
+        assertCloseIssuedAndFreed(u);
+    }
+
+    @Test
+    void udpRecvThatTheChipDoesNotTakeClosesWithChipError() {
+        UdpSocket u = udp();
+        chip.mem[0x6006] = 0;
+        chip.mem[0x6007] = 2;
+        chip.set16(0x0426, 10);
+        chip.crSticks = true;
+        assertEquals(W5100Socket.FAILED, u.receive(new byte[4], 0, 4));
+        assertEquals(SocketFailure.CHIP_ERROR, u.failure());
+        assertCloseIssuedAndFreed(u);
     }
 
     @Test

@@ -104,5 +104,8 @@ class HealthAndDumpTest {
                 () -> driver.readRegisters(0x7FF8, dst, 0, 16));
         assertTrue(e.getMessage().contains("0x7ff8"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> driver.readRegisters(0, dst, 10, 16));
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+                () -> driver.readRegisters(0x0010, dst, 0, Integer.MAX_VALUE), "address + len must not overflow");
+        assertTrue(huge.getMessage().contains("0x10"), huge.getMessage());
     }
 }

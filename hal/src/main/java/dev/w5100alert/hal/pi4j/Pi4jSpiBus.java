@@ -17,8 +17,11 @@ import dev.w5100alert.hal.SpiException;
  * chip-select release it needs between frames.
  *
  * <p><b>Cost.</b> Pi4J 3.0.3's linuxfs {@code transfer} allocates on every call (a JNA {@code Memory}
- * for the data, a JNA {@code spi_ioc_transfer} structure, the varargs array of the {@code ioctl}
- * call, boxing) and makes one {@code ioctl} per call. With one call per frame, an e-mail costs
+ * for the data, a JNA {@code spi_ioc_transfer} structure, the {@code Object[]} varargs array of the
+ * {@code ioctl} call, plus whatever JNA's call marshalling allocates) and makes one
+ * {@code SPI_IOC_MESSAGE(1)} {@code ioctl} per call (checked with {@code javap -c} on
+ * {@code LinuxFsSpi.transfer(byte[], int, byte[], int, int)}). When the ioctl fails, Pi4J logs the
+ * error itself and returns -1, which this class turns into an {@link SpiException}. With one call per frame, an e-mail costs
  * thousands of small allocations and syscalls on the Pi. That cost is confined to this class: the
  * driver above hands over whole batches, so a later spidev binding with preallocated native memory
  * (one {@code SPI_IOC_MESSAGE(n)} per batch, {@code cs_change} set between frames) can replace this

@@ -36,6 +36,11 @@ final class ParkingVirtualClock implements Clock {
         return now / 1_000_000L;
     }
 
+    /** Lets {@code nanos} of virtual time pass at once, e.g. for a slow bus transfer. */
+    void advance(long nanos) {
+        now += nanos;
+    }
+
     @Override
     public void idle() {
         now += stepNanos;

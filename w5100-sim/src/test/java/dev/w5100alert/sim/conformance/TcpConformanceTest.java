@@ -154,6 +154,30 @@ class TcpConformanceTest {
     }
 
     @Test
+    void slowBusDoesNotTurnASynTimeoutIntoUnreachable() {
+        // Each transfer takes 2 s (far slower than any real bus, so that the SYN phase of 70 ms and
+        // ARP's 30 ms both fit between two polls): SYNSENT is never seen, and the driver must not
+        // conclude from that that ARP failed.
+        VirtualNetwork net = VirtualNetwork.builder().host("192.168.1.10").silent().build();
+        boolean[] slow = {false};
+        ParkingVirtualClock[] clock = new ParkingVirtualClock[1];
+        try (Rig rig = new Rig(net, sim -> (mosi, miso, offset, frames) -> {
+            if (slow[0]) {
+                clock[0].advance(2 * SECOND);
+            }
+            sim.transfer(mosi, miso, offset, frames);
+        })) {
+            clock[0] = rig.clock;
+            rig.driver.bringUp(Rig.config(MemorySplit.EVEN).withRetry(100, 2)); // 10 ms, 3 tries
+            TcpSocket s = rig.driver.openTcp();
+            slow[0] = true;
+            assertEquals(ConnectOutcome.TIMED_OUT, s.connect(Rig.SERVER, 25, 60 * SECOND));
+            assertEquals(SocketFailure.TIMED_OUT, s.failure());
+            assertClosed(rig, s);
+        }
+    }
+
+    @Test
     void peerResetMidTransferFailsTheSocketAndFreesIt() throws Exception {
         try (LoopbackServers.Tcp server = LoopbackServers.echo(); Rig rig = new Rig(echoNet(server)).up()) {
             TcpSocket s = rig.driver.openTcp();
