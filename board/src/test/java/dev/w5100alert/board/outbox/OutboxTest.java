@@ -210,6 +210,47 @@ class OutboxTest {
     }
 
     @Test
+    void attemptCountsSurviveARestartSoTheBackoffGoesOnFromThere() throws IOException {
+        long created = alert(1).createdMillis();
+        try (Outbox o = open(tmp)) {
+            o.offer(alert(1));
+            o.offer(alert(2));
+            o.transientFailure(1, "421 try later", 0, created);
+            o.transientFailure(1, "421 try later", S, created);
+            o.transientFailure(2, "421 try later", 0, created);
+        }
+        try (Outbox o = open(tmp)) {
+            assertEquals(2, o.attempts(1));
+            assertEquals(1, o.attempts(2));
+            assertNotNull(o.nextDue(Long.MIN_VALUE / 2), "a recovered alert is due at once, whatever nanoTime says");
+            long d = o.transientFailure(1, "421 try later", 0, created);
+            long ceiling = new Backoff(S, 60 * S, 42).ceiling(3);
+            assertTrue(d >= ceiling / 2 && d <= ceiling, "third attempt's delay: " + d);
+            assertTrue(log.contains("attempt 3: 421"), log.lines()::toString);
+        }
+    }
+
+    @Test
+    void compactionKeepsTheAttemptCountsOfPendingAlerts() throws IOException {
+        String big = "x".repeat(900_000);
+        long created = alert(1).createdMillis();
+        try (Outbox o = open(tmp)) {
+            o.offer(alert(1));
+            o.transientFailure(1, "421 try later", 0, created);
+            o.transientFailure(1, "421 try later", 0, created);
+            for (int i = 0; i < 5; i++) { // > 4 MiB of finished records: compaction
+                o.offer(new Alert(0, "door", created, "big", big, List.of("a@b.org"), null, null));
+                o.delivered(i + 2);
+            }
+            assertTrue(Files.size(o.file()) < 1024, "compacted: " + Files.size(o.file()));
+        }
+        try (Outbox o = open(tmp)) {
+            assertEquals(1, o.pendingCount());
+            assertEquals(2, o.attempts(1), "attempts written into the compacted file");
+        }
+    }
+
+    @Test
     void backoffCeilingNeverOverflows() {
         Backoff b = new Backoff(30 * S, 3600 * S, 7);
         for (int attempt = 1; attempt < 200; attempt++) {
