@@ -1,6 +1,7 @@
 package dev.w5100alert.board.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.w5100alert.board.config.BoardConfig;
@@ -92,6 +93,32 @@ class SimulatedDeliveryTest {
             assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("550")), log.lines()::toString);
             String failed = Files.readString(dir.resolve("outbox/failed.txt"));
             assertTrue(failed.contains("[alarm] door open") && failed.contains("550"), failed);
+        }
+    }
+
+    @Test
+    void parkingAHungSendClosesTheChipSocketAndTheSameEngineDeliversTheAlertNextTime() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer(Behaviour.STALL_AFTER_DATA);
+             SimulatedBoard board = board(server.port())) {
+            board.trip(0, true);
+            long until = System.nanoTime() + DEADLINE;
+            while (server.stalled.getCount() > 0 && System.nanoTime() - until < 0) {
+                if (board.stack.agent.doWork(System.nanoTime()) == 0) {
+                    Clock.SYSTEM.idle();
+                }
+            }
+            assertEquals(0, server.stalled.getCount(), log.lines()::toString);
+            assertEquals(1, board.stack.driver.socketsInUse(), "the hung send holds a W5100 socket");
+            Object engine = board.stack.transport.engine();
+
+            board.stack.agent.finishOrPark(0); // what SIGTERM does once the grace time is over
+            assertEquals(0, board.stack.driver.socketsInUse(), "abort frees the W5100 socket");
+            assertSame(engine, board.stack.transport.engine(), "the engine and its buffers are kept");
+
+            assertTrue(board.stack.agent.runUntilIdle(System.nanoTime() + DEADLINE), log.lines()::toString);
+            assertEquals(List.of(Behaviour.STALL_AFTER_DATA, Behaviour.ACCEPT), server.connections());
+            assertSame(engine, board.stack.transport.engine());
+            assertEquals(0, board.stack.outbox.pendingCount());
         }
     }
 
