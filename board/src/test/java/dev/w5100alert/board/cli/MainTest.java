@@ -46,6 +46,19 @@ class MainTest {
     }
 
     @Test
+    void sendTestHelpSaysItBypassesTheOutbox() {
+        assertEquals(0, run(Map.of(), "send-test", "--help"));
+        assertTrue(out().contains("bypasses the outbox") && out().contains("stop the service first"), out());
+    }
+
+    @Test
+    void theSystemdUnitTreatsTheJvmsExitAfterSigtermAsAStopNotAFailure() throws Exception {
+        // KillMidSendTest shows the service exits 143 after SIGTERM; without this line systemd marks it failed.
+        java.util.List<String> unit = Files.readAllLines(Path.of("deploy/w5100-alert.service"));
+        assertTrue(unit.contains("SuccessExitStatus=143"), unit::toString);
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         assertEquals(ExitCodes.USAGE, run(Map.of(), "demo", "--frobnicate"));
         assertTrue(err().contains("Unknown option"), err());
