@@ -115,12 +115,20 @@ final class DiagnoseCommand extends Main.Io implements Callable<Integer> {
         };
     }
 
-    /** Reads one (possibly multi-line) SMTP reply, bounded in size and time. */
+    /**
+     * Reads one (possibly multi-line) SMTP reply, bounded in size and time: {@code timeoutNanos} is for the
+     * whole reply, so a server that trickles bytes without ever ending the reply cannot stretch it.
+     */
     private static String readReply(TcpSocket socket, long timeoutNanos) {
         byte[] buf = new byte[MAX_REPLY];
         int len = 0;
+        long deadline = System.nanoTime() + timeoutNanos;
         while (len < buf.length) {
-            int n = socket.receive(buf, len, buf.length - len, timeoutNanos);
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            int n = socket.receive(buf, len, buf.length - len, left);
             if (n <= 0) {
                 break;
             }

@@ -17,7 +17,10 @@ import picocli.CommandLine.ArgGroup;
 
 /** Sends one test alert now, bypassing sensors and the outbox, and prints the SMTP transcript. */
 @Command(name = "send-test", mixinStandardHelpOptions = true,
-        description = "Sends one test alert now to the configured recipients and prints the swaks-style SMTP transcript.",
+        description = {"Sends one test alert now to the configured recipients and prints the swaks-style SMTP transcript.",
+                "The test alert bypasses the outbox: it is not stored, not retried, and the service's queued alerts "
+                        + "are not touched; the exit code says whether this one send worked.",
+                "On the Pi it resets and drives the W5100 itself: stop the service first (systemctl stop w5100-alert)."},
         footer = ExitCodes.HELP)
 final class SendTestCommand extends Main.Io implements Callable<Integer> {
 

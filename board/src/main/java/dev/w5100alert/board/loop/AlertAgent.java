@@ -210,11 +210,12 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         if (chipUp && chip.responding()) {
             return 0;
         }
+        boolean abortAfterReset = false;
         if (chipUp) {
             log.warn(C, "network chip stopped answering; resetting it");
             chipUp = false;
             if (inFlight != null) {
-                transport.abort();
+                abortAfterReset = true;
                 outbox.release(inFlight.id());
                 nextScan = now;
                 log.info(C, "alert " + inFlight.id() + " stays queued until the chip is back");
@@ -223,6 +224,11 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         }
         String problem = chip.reset();
         chipResets++;
+        if (abortAfterReset) {
+            // After the reset: the reset already killed the socket, so closing it does not wait for a FIN
+            // handshake on a chip that does not answer.
+            transport.abort();
+        }
         if (problem == null && chip.responding()) {
             chipUp = true;
             nextScan = now;

@@ -11,10 +11,11 @@ import java.util.function.Supplier;
  * {@link MailTransport} over the firmware's {@link SmtpEngine}: fills one reusable {@link MailMessage}
  * from the stored alert, starts the engine and steps it from the loop.
  *
- * <p>The engine has no abort, so {@link #abort()} (chip reset, shutdown) drops the engine and its link
- * and builds fresh ones from the factory on the next start; that costs the engine's buffers once per
- * abort, which is rare. A driver error thrown while stepping (chip stopped answering) ends the send as
- * a transient failure and also rebuilds.
+ * <p>{@link #abort()} (chip reset, shutdown) uses {@link SmtpEngine#abort()}: the link is closed, which frees
+ * the W5100 socket, and the same engine (with its buffers) takes the next send. Closing the link may wait
+ * for the FIN handshake for at most the link's close timeout; after a chip reset the socket is already
+ * dead and closing it costs nothing. Only if the engine itself throws (a bug, not a network condition: the
+ * link turns chip and bus faults into failures) is it dropped and a fresh one built from the factory.
  */
 public final class EngineTransport implements MailTransport {
 
@@ -58,7 +59,7 @@ public final class EngineTransport implements MailTransport {
         try {
             engine.doWork(nowNanos);
         } catch (RuntimeException e) {
-            engine = null; // chip or link broke under the engine: start over with a fresh one
+            abort();
             return Delivery.transientFailure(0, "network chip error: " + e.getMessage());
         }
         if (engine.busy()) {
@@ -79,6 +80,13 @@ public final class EngineTransport implements MailTransport {
 
     @Override
     public void abort() {
-        engine = null;
+        if (engine == null) {
+            return;
+        }
+        try {
+            engine.abort();
+        } catch (RuntimeException e) {
+            engine = null; // its state is unknown now: the next start builds a fresh one
+        }
     }
 }

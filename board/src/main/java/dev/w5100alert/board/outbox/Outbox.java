@@ -53,6 +53,8 @@ import java.util.zip.CRC32C;
  *           type 2 DELIVERED  body = (none)
  *           type 3 FAILED     body = reason, UTF-8
  *           type 4 SEQUENCE   body = (none); id = next id to hand out (first record after compaction)
+ *           type 5 ATTEMPT    body = attempts u32: failed attempts so far, so that backoff goes on
+ *                             from there after a restart instead of starting at attempt 1 again
  * </pre>
  * Big-endian throughout. The CRC covers the payload. Not thread-safe: owned by the firmware loop.
  */
@@ -65,6 +67,7 @@ public final class Outbox implements AutoCloseable {
     static final byte DELIVERED = 2;
     static final byte FAILED = 3;
     static final byte SEQUENCE = 4;
+    static final byte ATTEMPT = 5;
     private static final byte[] MAGIC = {'W', '5', 'O', 'B'};
     private static final int VERSION = 1;
     /** Compact when the file is this large and mostly finished records. */
@@ -112,7 +115,7 @@ public final class Outbox implements AutoCloseable {
 
     /**
      * Opens (creating if needed) the outbox in {@code dir} and recovers its pending alerts. Recovered
-     * alerts are due at once.
+     * alerts are due at once and keep their attempt counts, so the backoff goes on where it stopped.
      */
     public static Outbox open(Path dir, int capacity, Backoff backoff, long giveUpAfterMillis, Log log)
             throws IOException {
@@ -239,6 +242,7 @@ public final class Outbox implements AutoCloseable {
                     + ((nowMillis - p.alert.createdMillis()) / 1000) + " s; last error: " + reason);
             return -1;
         }
+        append(ATTEMPT, id, attemptsBody(p.attempts));
         long delay = backoff.delay(p.attempts);
         p.notBeforeNanos = nowNanos + delay;
         log.warn(C, "alert " + id + " (" + p.alert.sensor() + ") not sent, attempt " + p.attempts + ": " + reason
@@ -308,6 +312,9 @@ public final class Outbox implements AutoCloseable {
             out.write(frame(SEQUENCE, nextId, new byte[0]));
             for (Pending p : pending.values()) {
                 out.write(frame(ACCEPTED, p.alert.id(), AlertCodec.encode(p.alert)));
+                if (p.attempts > 0) {
+                    out.write(frame(ATTEMPT, p.alert.id(), attemptsBody(p.attempts)));
+                }
             }
             out.force(true);
         }
@@ -329,6 +336,10 @@ public final class Outbox implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException ignored) {
             // best effort
         }
+    }
+
+    private static byte[] attemptsBody(int attempts) {
+        return ByteBuffer.allocate(4).putInt(attempts).array();
     }
 
     private static ByteBuffer header() {
@@ -459,6 +470,16 @@ public final class Outbox implements AutoCloseable {
                 finishedRecords++;
             }
             case SEQUENCE -> nextId = Math.max(nextId, id);
+            case ATTEMPT -> {
+                if (len != 13) {
+                    return false;
+                }
+                Pending p = pending.get(id);
+                if (p != null) {
+                    p.attempts = Math.max(p.attempts, ByteBuffer.wrap(payload, 9, 4).getInt());
+                    p.released = true; // due at once after a restart, like an alert never tried
+                }
+            }
             default -> {
                 return false;
             }

@@ -5,8 +5,9 @@ package dev.w5100alert.board.sensor;
  *
  * <p>Preallocated and bounded: {@code capacity} events in parallel primitive arrays, no allocation
  * per event. Producers (any thread) take a short lock; the loop drains everything in one call. When
- * the queue is full the newest event is dropped and counted ({@link #dropped()}); the loop still
- * reads the pin's current level when it debounces, so a dropped edge cannot leave a wrong state.
+ * the queue is full the newest event is dropped and counted ({@link #dropped()}); when the loop sees
+ * the count grow it re-reads every sensor's current level, so a dropped edge cannot leave a wrong state
+ * (a change that came and went within the drop is lost, as a too-short pulse would be to debouncing).
  */
 public final class SensorEventQueue {
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +44,19 @@ class MainTest {
         assertEquals(0, run(Map.of(), args));
         assertTrue(out().startsWith("Usage: w5100-alert " + command), out());
         assertTrue(out().contains("Exit codes:") && out().contains("3  invalid configuration file"), out());
+    }
+
+    @Test
+    void sendTestHelpSaysItBypassesTheOutbox() {
+        assertEquals(0, run(Map.of(), "send-test", "--help"));
+        assertTrue(out().contains("bypasses the outbox") && out().contains("stop the service first"), out());
+    }
+
+    @Test
+    void theSystemdUnitTreatsTheJvmsExitAfterSigtermAsAStopNotAFailure() throws Exception {
+        // KillMidSendTest shows the service exits 143 after SIGTERM; without this line systemd marks it failed.
+        java.util.List<String> unit = Files.readAllLines(Path.of("deploy/w5100-alert.service"));
+        assertTrue(unit.contains("SuccessExitStatus=143"), unit::toString);
     }
 
     @Test
@@ -124,6 +138,37 @@ class MainTest {
         int code = run(Map.of("W5100_SMTP_PASSWORD", "x"), "send-test", "--config", conf.toString(), "--simulated",
                 "--smtp-port", String.valueOf(closedPort));
         assertEquals(ExitCodes.SERVER_UNREACHABLE, code, () -> out() + err());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void diagnoseGivesUpOnAServerThatTricklesAReplyThatNeverEnds() throws Exception {
+        Path conf = dir.resolve("board.conf");
+        Files.writeString(conf, Files.readString(Path.of("deploy/w5100-alert.conf")).replace("timeout = 60s", "timeout = 1s"));
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread trickle = new Thread(() -> {
+                try (java.net.Socket c = server.accept()) {
+                    java.io.OutputStream o = c.getOutputStream();
+                    o.write("220-".getBytes(StandardCharsets.US_ASCII));
+                    // One byte every 100 ms, never a line end: each read sees data well inside its 1 s timeout,
+                    // so only a deadline for the whole reply ends the wait (4096 bytes would take 7 minutes).
+                    for (int i = 0; i < 4096 && !server.isClosed(); i++) {
+                        o.write('x');
+                        o.flush();
+                        java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+                    }
+                } catch (IOException e) {
+                    // the test closed the server or the board hung up
+                }
+            }, "trickle-smtp");
+            trickle.setDaemon(true);
+            trickle.start();
+            int code = run(Map.of("W5100_SMTP_PASSWORD", "x"), "diagnose", "--config", conf.toString(), "--simulated",
+                    "--smtp-port", String.valueOf(server.getLocalPort()));
+            assertEquals(ExitCodes.NOT_DELIVERED, code, () -> out() + err());
+            assertTrue(out().contains("<- 220-x"), out());
+            assertTrue(out().contains("EHLO not accepted"), out());
+        }
     }
 
     @Test

@@ -64,7 +64,7 @@ class OutboxTest {
     static byte[] reference;
     static List<Long> recordEnds;
 
-    /** One file with accepted, delivered and failed records; the cut tests chop it everywhere. */
+    /** One file with accepted, delivered, attempt and failed records; the cut tests chop it everywhere. */
     @BeforeAll
     static void buildReferenceFile(@TempDir Path dir) throws IOException {
         Log quiet = (l, c, m) -> { };
@@ -73,6 +73,7 @@ class OutboxTest {
             o.offer(alert(2));
             o.delivered(1);
             o.offer(alert(3));
+            o.transientFailure(3, "421 try later", 0, alert(3).createdMillis());
             o.permanentFailure(2, "550 no such user");
             o.offer(alert(4));
         }
@@ -85,18 +86,18 @@ class OutboxTest {
             recordEnds.add(pos);
         }
         assertEquals(reference.length, pos);
-        assertEquals(6, recordEnds.size());
+        assertEquals(7, recordEnds.size());
     }
 
     /** What must be pending after recovering a file holding the first {@code whole} records. */
     static List<Long> expectedPending(int whole) {
-        // records in order: +1, +2, -1, +3, -2(failed), +4
+        // records in order: +1, +2, -1, +3, attempt 3, -2(failed), +4
         List<Long> p = new ArrayList<>();
-        long[][] ops = {{1, 1}, {1, 2}, {0, 1}, {1, 3}, {0, 2}, {1, 4}};
+        long[][] ops = {{1, 1}, {1, 2}, {0, 1}, {1, 3}, {2, 3}, {0, 2}, {1, 4}};
         for (int i = 0; i < whole; i++) {
             if (ops[i][0] == 1) {
                 p.add(ops[i][1]);
-            } else {
+            } else if (ops[i][0] == 0) {
                 p.remove(Long.valueOf(ops[i][1]));
             }
         }
@@ -116,6 +117,7 @@ class OutboxTest {
         int whole = (int) recordEnds.stream().filter(end -> end <= cut).count();
         try (Outbox o = open(dir)) {
             assertEquals(expectedPending(whole), o.pendingAlerts().stream().map(Alert::id).toList(), "cut " + cut);
+            assertEquals(whole >= 5 ? 1 : 0, o.attempts(3), "cut " + cut + ": alert 3's attempt record");
             long keptBytes = whole == 0 ? Outbox.HEADER_BYTES : recordEnds.get(whole - 1);
             if (cut >= Outbox.HEADER_BYTES) {
                 assertEquals(cut - keptBytes, o.recovery().bytesDiscarded(), "cut " + cut);
@@ -206,6 +208,47 @@ class OutboxTest {
         }
         try (Outbox o = open(tmp)) {
             assertEquals(0, o.pendingCount(), "delivered stays delivered");
+        }
+    }
+
+    @Test
+    void attemptCountsSurviveARestartSoTheBackoffGoesOnFromThere() throws IOException {
+        long created = alert(1).createdMillis();
+        try (Outbox o = open(tmp)) {
+            o.offer(alert(1));
+            o.offer(alert(2));
+            o.transientFailure(1, "421 try later", 0, created);
+            o.transientFailure(1, "421 try later", S, created);
+            o.transientFailure(2, "421 try later", 0, created);
+        }
+        try (Outbox o = open(tmp)) {
+            assertEquals(2, o.attempts(1));
+            assertEquals(1, o.attempts(2));
+            assertNotNull(o.nextDue(Long.MIN_VALUE / 2), "a recovered alert is due at once, whatever nanoTime says");
+            long d = o.transientFailure(1, "421 try later", 0, created);
+            long ceiling = new Backoff(S, 60 * S, 42).ceiling(3);
+            assertTrue(d >= ceiling / 2 && d <= ceiling, "third attempt's delay: " + d);
+            assertTrue(log.contains("attempt 3: 421"), log.lines()::toString);
+        }
+    }
+
+    @Test
+    void compactionKeepsTheAttemptCountsOfPendingAlerts() throws IOException {
+        String big = "x".repeat(900_000);
+        long created = alert(1).createdMillis();
+        try (Outbox o = open(tmp)) {
+            o.offer(alert(1));
+            o.transientFailure(1, "421 try later", 0, created);
+            o.transientFailure(1, "421 try later", 0, created);
+            for (int i = 0; i < 5; i++) { // > 4 MiB of finished records: compaction
+                o.offer(new Alert(0, "door", created, "big", big, List.of("a@b.org"), null, null));
+                o.delivered(i + 2);
+            }
+            assertTrue(Files.size(o.file()) < 1024, "compacted: " + Files.size(o.file()));
+        }
+        try (Outbox o = open(tmp)) {
+            assertEquals(1, o.pendingCount());
+            assertEquals(2, o.attempts(1), "attempts written into the compacted file");
         }
     }
 
