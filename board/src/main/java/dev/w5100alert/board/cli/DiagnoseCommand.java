@@ -8,11 +8,7 @@ import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.ConnectOutcome;
 import dev.w5100alert.hal.TcpSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * Step-by-step check of the chain from SPI to the mail server: chip detection with the driver's
@@ -23,31 +19,12 @@ import picocli.CommandLine.Option;
         description = {"Checks the SPI wiring (chip detection with diagnosis), dumps the W5100 registers, tests "
                 + "ARP/TCP reachability of the SMTP server and probes its EHLO capabilities. Sends no mail."},
         footer = ExitCodes.HELP)
-final class DiagnoseCommand extends Main.Io implements Callable<Integer> {
+final class DiagnoseCommand extends TargetCommand {
 
     private static final int MAX_REPLY = 4096;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "default: " + Main.DEFAULT_CONFIG)
-    Path config = Path.of(Main.DEFAULT_CONFIG);
-
-    @ArgGroup(exclusive = false)
-    Target.Options target = new Target.Options();
-
     @Override
-    public Integer call() throws Exception {
-        BoardConfig cfg = load(config);
-        if (cfg == null) {
-            return ExitCodes.BAD_CONFIG;
-        }
-        try {
-            return diagnose(cfg);
-        } catch (Target.HardwareUnavailable e) {
-            err.println(e.getMessage());
-            return ExitCodes.NO_CHIP;
-        }
-    }
-
-    private int diagnose(BoardConfig cfg) throws Exception {
+    int onTarget(BoardConfig cfg) throws Exception {
         try (Target t = Target.open(target, cfg, Log.to(err, false), null, out)) {
             out.println("1. SPI and chip detection (bus " + cfg.hardware().spiBus() + ", CS " + cfg.hardware().spiChipSelect()
                     + ", " + cfg.hardware().spiClockHz() + " Hz, reset pin "

@@ -7,13 +7,9 @@ import dev.w5100alert.board.mail.Delivery;
 import dev.w5100alert.board.mail.PrintTranscript;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.Clock;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ArgGroup;
 
 /** Sends one test alert now, bypassing sensors and the outbox, and prints the SMTP transcript. */
 @Command(name = "send-test", mixinStandardHelpOptions = true,
@@ -22,29 +18,10 @@ import picocli.CommandLine.ArgGroup;
                         + "are not touched; the exit code says whether this one send worked.",
                 "On the Pi it resets and drives the W5100 itself: stop the service first (systemctl stop w5100-alert)."},
         footer = ExitCodes.HELP)
-final class SendTestCommand extends Main.Io implements Callable<Integer> {
-
-    @Option(names = "--config", paramLabel = "FILE", description = "default: " + Main.DEFAULT_CONFIG)
-    Path config = Path.of(Main.DEFAULT_CONFIG);
-
-    @ArgGroup(exclusive = false)
-    Target.Options target = new Target.Options();
+final class SendTestCommand extends TargetCommand {
 
     @Override
-    public Integer call() throws Exception {
-        BoardConfig cfg = load(config);
-        if (cfg == null) {
-            return ExitCodes.BAD_CONFIG;
-        }
-        try {
-            return send(cfg);
-        } catch (Target.HardwareUnavailable e) {
-            err.println(e.getMessage());
-            return ExitCodes.NO_CHIP;
-        }
-    }
-
-    private int send(BoardConfig cfg) throws Exception {
+    int onTarget(BoardConfig cfg) throws Exception {
         Log log = Log.to(err, false);
         try (Target t = Target.open(target, cfg, log, new PrintTranscript(out, ""), out)) {
             try {
