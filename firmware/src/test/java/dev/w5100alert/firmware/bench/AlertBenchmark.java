@@ -25,6 +25,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * over java.nio or over W5100Driver + w5100-sim. Throughput = alerts per second; with {@code -prof gc},
  * gc.alloc.rate.norm = bytes allocated per alert, including JMH's own fixed cost per iteration spread over
  * the iteration's ops (visible at low throughput); AllocationTest gives the exact per-thread figure.
+ * JMH runs the {@code Level.Trial} tear-down inside the last measured iteration, so that iteration also
+ * counts the bytes of printing the frame figure and closing the sockets (tens of B/op over the simulated
+ * chip, none of it per alert): read the per-iteration lines, not only the mean. With the tear-down body
+ * emptied, every iteration shows the same ~1 B/op, which the JmhOverheadBenchmark control shows is JMH's.
  *
  * <pre>./bench firmware AlertBenchmark -f 1 -wi 3 -i 5 -w 2s -r 3s -prof gc</pre>
  */
