@@ -33,28 +33,15 @@ public final class ByteText implements CharSequence {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c < 0x80) {
-                put(start, 1);
-                bytes[length++] = (byte) c;
-            } else if (c < 0x800) {
-                put(start, 2);
-                bytes[length++] = (byte) (0xC0 | c >> 6);
-                bytes[length++] = (byte) (0x80 | c & 0x3F);
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                 int cp = Character.toCodePoint(c, s.charAt(++i));
                 put(start, 4);
                 bytes[length++] = (byte) (0xF0 | cp >> 18);
                 bytes[length++] = (byte) (0x80 | cp >> 12 & 0x3F);
                 bytes[length++] = (byte) (0x80 | cp >> 6 & 0x3F);
                 bytes[length++] = (byte) (0x80 | cp & 0x3F);
-            } else if (Character.isSurrogate(c)) {
-                put(start, 1);
-                bytes[length++] = '?';
             } else {
-                put(start, 3);
-                bytes[length++] = (byte) (0xE0 | c >> 12);
-                bytes[length++] = (byte) (0x80 | c >> 6 & 0x3F);
-                bytes[length++] = (byte) (0x80 | c & 0x3F);
+                putChar(c, start);
             }
         }
         return this;
@@ -62,24 +49,28 @@ public final class ByteText implements CharSequence {
 
     /** Appends one character as UTF-8 (without this overload a char would widen to a number). */
     public ByteText append(char c) {
-        int start = length;
+        putChar(c, length);
+        return this;
+    }
+
+    /** One BMP char as UTF-8 (a lone surrogate as '?'); on overflow the text rolls back to {@code rollback}. */
+    private void putChar(char c, int rollback) {
         if (c < 0x80) {
-            put(start, 1);
+            put(rollback, 1);
             bytes[length++] = (byte) c;
         } else if (c < 0x800) {
-            put(start, 2);
+            put(rollback, 2);
             bytes[length++] = (byte) (0xC0 | c >> 6);
             bytes[length++] = (byte) (0x80 | c & 0x3F);
         } else if (Character.isSurrogate(c)) {
-            put(start, 1);
+            put(rollback, 1);
             bytes[length++] = '?';
         } else {
-            put(start, 3);
+            put(rollback, 3);
             bytes[length++] = (byte) (0xE0 | c >> 12);
             bytes[length++] = (byte) (0x80 | c >> 6 & 0x3F);
             bytes[length++] = (byte) (0x80 | c & 0x3F);
         }
-        return this;
     }
 
     /** Appends raw bytes (expected to be UTF-8). */
