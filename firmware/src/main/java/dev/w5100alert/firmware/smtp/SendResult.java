@@ -14,7 +14,11 @@ public final class SendResult {
     /** Bytes of reply text kept (longer text is cut). */
     public static final int MAX_TEXT = 512;
 
+    /** Characters of {@link #detail()} kept. */
+    public static final int MAX_DETAIL = 512;
+
     private final byte[] text = new byte[MAX_TEXT];
+    private final StringBuilder detail = new StringBuilder(MAX_DETAIL);
     private final int[] recipientCodes;
     private Outcome outcome = Outcome.PENDING;
     private Stage stage = Stage.IDLE;
@@ -43,6 +47,12 @@ public final class SendResult {
         textLength = 0;
         recipients = recipientCount;
         java.util.Arrays.fill(recipientCodes, 0);
+        detail.setLength(0);
+    }
+
+    void detail(CharSequence d) {
+        detail.setLength(0);
+        detail.append(d, 0, Math.min(d.length(), MAX_DETAIL));
     }
 
     void set(Outcome o, Stage s, FailureCause c) {
@@ -91,6 +101,15 @@ public final class SendResult {
 
     public FailureCause cause() {
         return cause;
+    }
+
+    /**
+     * What the user needs to know beyond the cause, e.g. the names a refused certificate carries, the board's clock
+     * time against the certificate's dates, or the setting to change; empty when there is nothing to add. Never a
+     * secret. Reused: valid until the next send starts.
+     */
+    public CharSequence detail() {
+        return detail;
     }
 
     /** For CONNECT_FAILED and CONNECTION_LOST: what the link reported. */
@@ -171,6 +190,9 @@ public final class SendResult {
         }
         if (replyCode != 0) {
             s.append(": ").append(replyCode).append(' ').append(replyText());
+        }
+        if (detail.length() > 0) {
+            s.append(replyCode != 0 ? "; " : ": ").append(detail);
         }
         if (refusedCount() > 0) {
             s.append("; refused recipients:");
