@@ -1,0 +1,391 @@
+package dev.w5100alert.board.cli;
+
+import dev.w5100alert.board.config.BoardConfig;
+import dev.w5100alert.board.config.Ipv4;
+import dev.w5100alert.board.mail.TlsMessages;
+import dev.w5100alert.board.stack.BoardStack;
+import dev.w5100alert.firmware.net.TcpLink;
+import dev.w5100alert.firmware.net.W5100TcpLink;
+import dev.w5100alert.firmware.smtp.FailureCause;
+import dev.w5100alert.firmware.tls.TlsFailure;
+import dev.w5100alert.firmware.tls.TlsLink;
+import dev.w5100alert.firmware.tls.TlsMode;
+import dev.w5100alert.hal.Clock;
+import dev.w5100alert.hal.W5100Driver;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * {@code diagnose}'s look at the SMTP port through the board's own stack (W5100 socket, firmware {@link TlsLink}):
+ * whether it speaks implicit TLS, plain SMTP with STARTTLS or plain SMTP only; the certificate chain the server
+ * sends (subject, issuer, subjectAltNames, validity) and whether it verifies with the current settings; the EHLO
+ * capabilities inside TLS; and the one setting to change when something does not fit. Every wait has the
+ * configured timeout as its deadline; every reply is bounded to {@link #MAX_REPLY} bytes. Sends no mail and no
+ * credentials.
+ */
+final class SmtpProbe {
+
+    static final int MAX_REPLY = 4096;
+    /** How long to wait for a greeting before suspecting a port that waits for a TLS ClientHello. */
+    static final long GREETING_WAIT_NANOS = 10_000_000_000L;
+
+    /** What the port was found to speak. */
+    enum Speaks { IMPLICIT_TLS, STARTTLS, PLAIN_ONLY, UNKNOWN }
+
+    private final W5100Driver driver;
+    private final BoardConfig.Smtp smtp;
+    private final String helo;
+    private final PrintStream out;
+    private final long timeoutNanos;
+    private final byte[] buf = new byte[MAX_REPLY];
+    private int len;
+    private boolean insideTls;
+
+    SmtpProbe(W5100Driver driver, BoardConfig cfg, PrintStream out) {
+        this.driver = driver;
+        this.smtp = cfg.smtp();
+        this.helo = smtp.heloName() != null ? smtp.heloName() : "[" + cfg.network().ipText() + "]";
+        this.out = out;
+        this.timeoutNanos = smtp.timeout().toNanos();
+    }
+
+    /** Runs the probe and prints it; returns true when the port fits the settings and EHLO was accepted. */
+    boolean run() {
+        BoardConfig.TlsMode configured = smtp.tls().mode();
+        int server = Ipv4.toInt(smtp.server());
+        TlsLink link = newLink();
+        try {
+            link.connect(server, smtp.port());
+            if (!waitConnected(link)) {
+                out.println("   could not connect again (" + link.failure() + ")");
+                return false;
+            }
+            len = 0;
+            long greetingWait = Math.min(timeoutNanos, GREETING_WAIT_NANOS);
+            int first = readSome(link, System.nanoTime() + greetingWait);
+            if (first > 0 && isTlsRecord(buf[0])) {
+                out.println("   the server sent a TLS record before any SMTP greeting: the port speaks TLS from the "
+                        + "first byte");
+                link.close();
+                return implicitProbe(configured, server);
+            }
+            if (first <= 0) {
+                out.println("   no greeting within " + greetingWait / 1_000_000_000L + " s: trying a TLS handshake "
+                        + "(a port with implicit TLS waits for the client to start)");
+                link.close();
+                return implicitProbe(configured, server);
+            }
+            return plainProbe(link, configured);
+        } finally {
+            link.close();
+        }
+    }
+
+    private boolean plainProbe(TlsLink link, BoardConfig.TlsMode configured) {
+        String greeting = readReply(link);
+        print(false, greeting);
+        String ehlo = ehlo(link);
+        boolean ehloOk = ehlo.startsWith("250");
+        boolean startTls = ehloOk && offers(ehlo, "STARTTLS");
+        boolean authBeforeTls = ehloOk && offers(ehlo, "AUTH");
+        if (!ehloOk) {
+            quit(link);
+            out.println("   summary: EHLO not accepted");
+            out.println("   the port speaks: not the SMTP expected (no final 250 reply to EHLO); check smtp.server and "
+                    + "smtp.port");
+            return false;
+        }
+        if (!startTls) {
+            quit(link);
+            out.println("   summary: EHLO accepted" + (authBeforeTls ? "; AUTH offered" : "; no AUTH offered")
+                    + "; no STARTTLS offered");
+            out.println("   the port speaks: plain SMTP without TLS");
+            if (configured == BoardConfig.TlsMode.NONE) {
+                out.println("   settings: smtp.tls = none fits this port");
+                warnAuth(authBeforeTls);
+                return true;
+            }
+            out.println("   settings: smtp.tls = " + configured.configName() + " cannot work here: this server offers "
+                    + "no TLS. Use the server's submission port (587, STARTTLS) or 465 (implicit TLS); only on a "
+                    + "network you trust set smtp.tls = none (and allow-plaintext-auth = true for AUTH)");
+            return false;
+        }
+        out.println("    -> STARTTLS");
+        if (!send(link, "STARTTLS")) {
+            return false;
+        }
+        String reply = readReply(link);
+        print(false, reply);
+        if (!reply.startsWith("220")) {
+            out.println("   the server refused STARTTLS; " + TlsMessages.explain(FailureCause.STARTTLS_REFUSED, "", 0,
+                    "", "diagnose"));
+            return false;
+        }
+        boolean verified = handshake(link, TlsMode.STARTTLS);
+        boolean authInTls = false;
+        boolean ehloInTls = false;
+        if (verified) {
+            String e2 = ehlo(link);
+            ehloInTls = e2.startsWith("250");
+            authInTls = ehloInTls && offers(e2, "AUTH");
+            quit(link);
+            out.println("   summary: " + (ehloInTls ? "EHLO accepted" : "EHLO not accepted")
+                    + (authInTls ? "; AUTH offered" : "; no AUTH offered") + " inside TLS"
+                    + (authBeforeTls ? "; AUTH also offered before STARTTLS" : "; AUTH only after STARTTLS"));
+        }
+        out.println("   the port speaks: plain SMTP with STARTTLS");
+        switch (configured) {
+            case STARTTLS -> out.println("   settings: smtp.tls = starttls fits this port");
+            case IMPLICIT -> out.println("   settings: smtp.tls = implicit does not fit: this port starts in plain "
+                    + "text; set smtp.tls = starttls");
+            case NONE -> out.println("   settings: smtp.tls = none: the server offers STARTTLS"
+                    + (authBeforeTls ? "" : " and AUTH only after it") + "; set smtp.tls = starttls");
+        }
+        if (verified) {
+            warnAuth(authInTls);
+        }
+        return verified && ehloInTls && configured == BoardConfig.TlsMode.STARTTLS;
+    }
+
+    private boolean implicitProbe(BoardConfig.TlsMode configured, int server) {
+        TlsLink link = newLink();
+        try {
+            link.connect(server, smtp.port());
+            if (!waitConnected(link)) {
+                out.println("   could not connect again (" + link.failure() + ")");
+                return false;
+            }
+            len = 0;
+            boolean verified = handshake(link, TlsMode.IMPLICIT);
+            boolean tlsSpoken = verified || link.peerChain().length > 0;
+            if (!tlsSpoken) {
+                out.println("   the port speaks: unknown (no SMTP greeting and no TLS handshake); check smtp.port");
+                return false;
+            }
+            boolean ehloOk = false;
+            if (verified) {
+                print(false, readReply(link));
+                String e = ehlo(link);
+                ehloOk = e.startsWith("250");
+                boolean auth = ehloOk && offers(e, "AUTH");
+                quit(link);
+                out.println("   summary: " + (ehloOk ? "EHLO accepted" : "EHLO not accepted")
+                        + (auth ? "; AUTH offered" : "; no AUTH offered") + " inside TLS");
+                warnAuth(auth);
+            }
+            out.println("   the port speaks: implicit TLS (TLS from the first byte)");
+            if (configured == BoardConfig.TlsMode.IMPLICIT) {
+                out.println("   settings: smtp.tls = implicit fits this port");
+            } else {
+                out.println("   settings: smtp.tls = " + configured.configName() + " does not fit: the port expects "
+                        + "implicit TLS; set smtp.tls = implicit");
+            }
+            return verified && ehloOk && configured == BoardConfig.TlsMode.IMPLICIT;
+        } finally {
+            link.close();
+        }
+    }
+
+    /** Handshakes with the configured trust and name; prints the chain and the verdict. */
+    private boolean handshake(TlsLink link, TlsMode mode) {
+        link.startTls(BoardStack.tlsPolicy(smtp, mode));
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (link.poll() == TcpLink.State.CONNECTING) {
+            if (System.nanoTime() - deadline >= 0) {
+                link.handshakeDeadlinePassed();
+                break;
+            }
+            Clock.SYSTEM.idle();
+        }
+        X509Certificate[] chain = link.peerChain();
+        out.println("   certificate chain sent by the server (" + chain.length + "):");
+        for (int i = 0; i < chain.length; i++) {
+            X509Certificate c = chain[i];
+            out.println("     [" + i + "] subject " + c.getSubjectX500Principal().getName());
+            out.println("         issuer  " + c.getIssuerX500Principal().getName());
+            out.println("         names   " + subjectAltNames(c));
+            out.println("         valid   " + c.getNotBefore().toInstant() + " to " + c.getNotAfter().toInstant());
+        }
+        out.println("   " + TlsMessages.describe(smtp).replaceFirst("^TLS: [a-z]+ \\([^)]*\\)", "settings"));
+        if (link.secured()) {
+            out.println("   === " + link.describeSession());
+            out.println("   verifies with the current settings: yes");
+            insideTls = true;
+            return true;
+        }
+        TlsFailure f = link.tlsFailure();
+        FailureCause cause = causeOf(f);
+        out.println("   verifies with the current settings: no (" + f + ")");
+        String advice = cause == null ? null : TlsMessages.explain(cause, link.failureDetail(), 0, "", "TLS " + f);
+        out.println("   " + (advice != null ? advice : "TLS failed: " + link.failureDetail()));
+        return false;
+    }
+
+    static FailureCause causeOf(TlsFailure f) {
+        return switch (f) {
+            case UNTRUSTED -> FailureCause.CERT_UNTRUSTED;
+            case EXPIRED -> FailureCause.CERT_EXPIRED;
+            case NOT_YET_VALID -> FailureCause.CERT_NOT_YET_VALID;
+            case NAME_MISMATCH -> FailureCause.CERT_NAME_MISMATCH;
+            case CLOCK_NOT_SET -> FailureCause.CLOCK_NOT_SET;
+            case HANDSHAKE_FAILED, NOT_TLS, TIMEOUT -> FailureCause.TLS_HANDSHAKE_FAILED;
+            case NONE -> null;
+        };
+    }
+
+    static String subjectAltNames(X509Certificate c) {
+        Collection<List<?>> names;
+        try {
+            names = c.getSubjectAlternativeNames();
+        } catch (CertificateParsingException e) {
+            return "(unreadable subjectAltName: " + e.getMessage() + ")";
+        }
+        if (names == null || names.isEmpty()) {
+            return "(no subjectAltName: a name in the subject's CN alone is not accepted, RFC 6125)";
+        }
+        List<String> out = new ArrayList<>();
+        for (List<?> n : names) {
+            int type = (Integer) n.get(0);
+            String kind = switch (type) {
+                case 2 -> "DNS:";
+                case 7 -> "IP:";
+                case 1 -> "email:";
+                case 6 -> "URI:";
+                default -> "type" + type + ":";
+            };
+            out.add(kind + n.get(1));
+        }
+        return String.join(", ", out);
+    }
+
+    private void warnAuth(boolean auth) {
+        if (smtp.hasCredentials() && !auth) {
+            out.println("   WARNING: credentials are configured but the server offers no AUTH");
+        }
+    }
+
+    private TlsLink newLink() {
+        return new TlsLink(new W5100TcpLink(driver, timeoutNanos, 1_000_000_000L), Clock.SYSTEM);
+    }
+
+    private boolean waitConnected(TcpLink link) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        TcpLink.State s;
+        while ((s = link.poll()) == TcpLink.State.CONNECTING && System.nanoTime() - deadline < 0) {
+            Clock.SYSTEM.idle();
+        }
+        return s == TcpLink.State.CONNECTED;
+    }
+
+    private static boolean isTlsRecord(byte b) {
+        return b == 0x16 || b == 0x15; // handshake or alert record
+    }
+
+    private static boolean offers(String ehlo, String keyword) {
+        for (String line : ehlo.split("\r\n")) {
+            if (line.length() > 4 && line.substring(4).toUpperCase(java.util.Locale.ROOT).startsWith(keyword)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String ehlo(TcpLink link) {
+        String cmd = "EHLO " + helo;
+        out.println((insideTls ? "    ~> " : "    -> ") + cmd);
+        if (!send(link, cmd)) {
+            return "";
+        }
+        String r = readReply(link);
+        print(false, r);
+        return r;
+    }
+
+    private void quit(TcpLink link) {
+        out.println((insideTls ? "    ~> " : "    -> ") + "QUIT");
+        if (send(link, "QUIT")) {
+            print(false, readReply(link));
+        }
+    }
+
+    private void print(boolean client, String text) {
+        String prefix = insideTls ? "   <~ " : "   <- ";
+        out.println(prefix + text.replace("\r\n", "\n" + prefix));
+    }
+
+    private boolean send(TcpLink link, String command) {
+        byte[] b = (command + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        int off = 0;
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (off < b.length) {
+            int n = link.write(b, off, b.length - off);
+            if (n < 0) {
+                out.println("   the connection was lost while sending " + command.split(" ")[0]);
+                return false;
+            }
+            off += n;
+            if (n == 0) {
+                if (System.nanoTime() - deadline >= 0) {
+                    out.println("   timed out sending " + command.split(" ")[0]);
+                    return false;
+                }
+                link.poll();
+                Clock.SYSTEM.idle();
+            }
+        }
+        link.poll(); // let a TLS link push its last record out
+        len = 0;
+        return true;
+    }
+
+    /** Reads into {@link #buf} until something arrived or {@code deadline}; bytes read, -1 when the link ended. */
+    private int readSome(TcpLink link, long deadline) {
+        while (System.nanoTime() - deadline < 0) {
+            int n = link.read(buf, len, buf.length - len);
+            if (n < 0) {
+                return len > 0 ? len : -1;
+            }
+            if (n > 0) {
+                len += n;
+                return len;
+            }
+            if (link.poll() == TcpLink.State.FAILED) {
+                return -1;
+            }
+            Clock.SYSTEM.idle();
+        }
+        return len;
+    }
+
+    /**
+     * Completes one (possibly multi-line) reply in {@link #buf}, bounded in size and by one deadline for the whole
+     * reply (a server that trickles bytes cannot stretch it); returns it without the last CRLF.
+     */
+    private String readReply(TcpLink link) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (len < buf.length && !complete() && System.nanoTime() - deadline < 0) {
+            int before = len;
+            if (readSome(link, deadline) < 0 || len == before && System.nanoTime() - deadline >= 0) {
+                break;
+            }
+        }
+        String text = new String(buf, 0, len, StandardCharsets.US_ASCII).stripTrailing();
+        len = 0;
+        return text;
+    }
+
+    /** True when the last complete line is a final reply line ("250 ..." rather than "250-..."). */
+    private boolean complete() {
+        if (len < 2 || buf[len - 2] != '\r' || buf[len - 1] != '\n') {
+            return false;
+        }
+        String[] lines = new String(buf, 0, len, StandardCharsets.US_ASCII).split("\r\n");
+        String last = lines[lines.length - 1];
+        return last.length() >= 3 && (last.length() == 3 || last.charAt(3) == ' ');
+    }
+}
