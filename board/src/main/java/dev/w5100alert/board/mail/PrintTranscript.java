@@ -7,13 +7,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * Prints the SMTP conversation in swaks' style: {@code -> } for what the board sends, {@code <- } for the server,
  * {@code ~> } and {@code <~ } for the same inside TLS, {@code === } for events (among them the engine's
- * {@code TLS started: ...} line, after which lines count as inside TLS until the next connect). The engine has
- * already replaced AUTH payloads by a redaction mark before they reach a transcript.
+ * {@code TLS started: ...} line). The engine has already replaced AUTH payloads by a redaction mark before they
+ * reach a transcript.
  */
 public final class PrintTranscript implements SmtpTranscript {
     private final PrintStream out;
     private final String indent;
-    private boolean insideTls;
 
     public PrintTranscript(PrintStream out, String indent) {
         this.out = out;
@@ -22,17 +21,17 @@ public final class PrintTranscript implements SmtpTranscript {
 
     @Override
     public void line(boolean fromClient, byte[] b, int off, int len) {
+        line(fromClient, false, b, off, len);
+    }
+
+    @Override
+    public void line(boolean fromClient, boolean insideTls, byte[] b, int off, int len) {
         String mark = fromClient ? (insideTls ? " ~> " : " -> ") : (insideTls ? "<~  " : "<-  ");
         out.println(indent + mark + new String(b, off, len, StandardCharsets.UTF_8));
     }
 
     @Override
     public void event(String text) {
-        if (text.startsWith("TLS started")) {
-            insideTls = true;
-        } else if (text.equals("connecting")) {
-            insideTls = false;
-        }
         out.println(indent + "=== " + text);
     }
 }
