@@ -7,7 +7,6 @@ import dev.w5100alert.board.mail.TlsMessages;
 import dev.w5100alert.board.stack.RegisterDump;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.ConnectOutcome;
-import dev.w5100alert.hal.TcpSocket;
 import picocli.CommandLine.Command;
 
 /**
@@ -45,21 +44,16 @@ final class DiagnoseCommand extends TargetCommand {
             out.println("2. Register dump");
             out.print(indent(RegisterDump.of(t.stack.driver)));
 
-            int server = Ipv4.toInt(cfg.smtp().server());
             out.println("3. TCP to the SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port());
-            TcpSocket socket = t.stack.driver.openTcp();
-            try {
-                ConnectOutcome o = socket.connect(server, cfg.smtp().port(), cfg.smtp().timeout().toNanos());
-                out.println("   " + o + ": " + explain(o));
-                if (o != ConnectOutcome.CONNECTED) {
-                    return ExitCodes.SERVER_UNREACHABLE;
-                }
-            } finally {
-                socket.close(1_000_000_000L);
+            SmtpProbe probe = new SmtpProbe(t.stack.driver, cfg, out);
+            ConnectOutcome o = probe.connect();
+            out.println("   " + o + ": " + explain(o));
+            if (o != ConnectOutcome.CONNECTED) {
+                return ExitCodes.SERVER_UNREACHABLE;
             }
             out.println("4. What the port speaks (implicit TLS, STARTTLS or plain), the server's certificate and EHLO");
             out.println("   " + TlsMessages.describe(cfg.smtp()));
-            boolean ok = new SmtpProbe(t.stack.driver, cfg, out).run();
+            boolean ok = probe.run();
             return ok ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
         }
     }

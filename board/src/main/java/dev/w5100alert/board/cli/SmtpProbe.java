@@ -11,6 +11,7 @@ import dev.w5100alert.firmware.tls.TlsFailure;
 import dev.w5100alert.firmware.tls.TlsLink;
 import dev.w5100alert.firmware.tls.TlsMode;
 import dev.w5100alert.hal.Clock;
+import dev.w5100alert.hal.ConnectOutcome;
 import dev.w5100alert.hal.W5100Driver;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -54,28 +55,48 @@ final class SmtpProbe {
         this.timeoutNanos = smtp.timeout().toNanos();
     }
 
-    /** Runs the probe and prints it; returns true when the port fits the settings and EHLO was accepted. */
+    private TlsLink first;
+
+    /**
+     * Connects to the server (the connection {@link #run()} then starts on, so a server that takes only one
+     * connection is probed on it) and returns the outcome in the driver's terms.
+     */
+    ConnectOutcome connect() {
+        first = newLink();
+        first.connect(Ipv4.toInt(smtp.server()), smtp.port());
+        if (waitConnected(first)) {
+            return ConnectOutcome.CONNECTED;
+        }
+        TcpLink.Failure f = first.failure();
+        first.close();
+        return switch (f) {
+            case UNREACHABLE -> ConnectOutcome.UNREACHABLE;
+            case REFUSED -> ConnectOutcome.REFUSED;
+            case DEVICE_ERROR -> ConnectOutcome.CHIP_ERROR;
+            default -> ConnectOutcome.TIMED_OUT;
+        };
+    }
+
+    /**
+     * Runs the probe on the connection {@link #connect()} made and prints it; returns true when the port fits the
+     * settings, the certificate verifies and EHLO was accepted.
+     */
     boolean run() {
         BoardConfig.TlsMode configured = smtp.tls().mode();
         int server = Ipv4.toInt(smtp.server());
-        TlsLink link = newLink();
+        TlsLink link = first;
         try {
-            link.connect(server, smtp.port());
-            if (!waitConnected(link)) {
-                out.println("   could not connect again (" + link.failure() + ")");
-                return false;
-            }
             len = 0;
             long greetingWait = Math.min(timeoutNanos, GREETING_WAIT_NANOS);
-            int first = readSome(link, System.nanoTime() + greetingWait);
-            if (first > 0 && isTlsRecord(buf[0])) {
+            int got = readSome(link, System.nanoTime() + greetingWait);
+            if (got > 0 && isTlsRecord(buf[0])) {
                 out.println("   the server sent a TLS record before any SMTP greeting: the port speaks TLS from the "
                         + "first byte");
                 link.close();
                 return implicitProbe(configured, server);
             }
-            if (first <= 0) {
-                out.println("   no greeting within " + greetingWait / 1_000_000_000L + " s: trying a TLS handshake "
+            if (got <= 0) {
+                out.println("   no greeting within " + greetingWait / 1_000_000L + " ms: trying a TLS handshake "
                         + "(a port with implicit TLS waits for the client to start)");
                 link.close();
                 return implicitProbe(configured, server);
@@ -211,7 +232,7 @@ final class SmtpProbe {
             out.println("         names   " + subjectAltNames(c));
             out.println("         valid   " + c.getNotBefore().toInstant() + " to " + c.getNotAfter().toInstant());
         }
-        out.println("   " + TlsMessages.describe(smtp).replaceFirst("^TLS: [a-z]+ \\([^)]*\\)", "settings"));
+        out.println("   checked against the settings: " + TlsMessages.describeCheck(smtp));
         if (link.secured()) {
             out.println("   === " + link.describeSession());
             out.println("   verifies with the current settings: yes");

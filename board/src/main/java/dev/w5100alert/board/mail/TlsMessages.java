@@ -21,20 +21,28 @@ public final class TlsMessages {
             return "TLS: none (smtp.tls = none): mail" + (smtp.hasCredentials() ? " and the password" : "")
                     + " cross the network unencrypted";
         }
-        StringBuilder b = new StringBuilder("TLS: ").append(t.mode().configName());
-        b.append(t.mode() == BoardConfig.TlsMode.IMPLICIT ? " (TLS from the first byte)" : " (STARTTLS before AUTH)");
+        return "TLS: " + t.mode().configName()
+                + (t.mode() == BoardConfig.TlsMode.IMPLICIT ? " (TLS from the first byte); " : " (STARTTLS before AUTH); ")
+                + describeCheck(smtp);
+    }
+
+    /** What a server certificate is checked against: the name (or IP address) it must carry, and the trust. */
+    public static String describeCheck(BoardConfig.Smtp smtp) {
+        BoardConfig.TlsSettings t = smtp.tls();
+        StringBuilder b = new StringBuilder();
         String name = t.expectedName(smtp.serverText());
         if (name != null) {
-            b.append("; the certificate must carry the name ").append(name)
+            b.append("the certificate must carry the name ").append(name)
                     .append(t.serverName() != null ? " (smtp.tls-server-name)" : " (smtp.server)");
         } else {
-            b.append("; the certificate must carry the IP address ").append(smtp.serverText())
+            b.append("the certificate must carry the IP address ").append(smtp.serverText())
                     .append(" (smtp.server is an address and smtp.tls-server-name is not set)");
         }
-        if (t.caFile() == null) {
+        if (t.trustAnchors() == null) {
             b.append("; trusted: the JDK's default CA certificates");
         } else {
-            b.append("; trusted: ").append(t.caSubjects().size()).append(" certificate(s) from ").append(t.caFile());
+            b.append("; trusted: ").append(t.caSubjects().size()).append(" certificate(s) ")
+                    .append(t.caFile() != null ? "from " + t.caFile() : "made for this run, in place of smtp.ca-file");
             for (String s : t.caSubjects()) {
                 b.append(" [").append(s).append(']');
             }
@@ -72,7 +80,7 @@ public final class TlsMessages {
             case STARTTLS_NOT_OFFERED -> "the server does not offer STARTTLS, so nothing was sent (smtp.tls = starttls "
                     + "never falls back to plain text); if the port speaks TLS from the first byte set "
                     + "smtp.tls = implicit, else use the server's submission port (587), or only on a network you trust "
-                    + "smtp.tls = none" + d;
+                    + "smtp.tls = none";
             case STARTTLS_REFUSED -> "the server refused STARTTLS" + (replyCode != 0 ? " with " + replyCode + " "
                     + replyText : "") + d + "; nothing else was sent: check the server's TLS setup (or try later if "
                     + "the reply was 454)";
