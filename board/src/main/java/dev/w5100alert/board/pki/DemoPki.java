@@ -70,11 +70,18 @@ public final class DemoPki {
 
     /** The server side: its key and the chain (server, CA) for an SSL server socket or STARTTLS. */
     public SSLContext serverContext() {
+        return serverContext(server, ca.certificate());
+    }
+
+    /** A server-side TLS context presenting {@code leaf} followed by {@code chain} (issuers, leaf's first). */
+    public static SSLContext serverContext(CertificateBuilder.Issued leaf, X509Certificate... chain) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setKeyEntry("server", server.key(), NO_PASSWORD,
-                    new Certificate[] {server.certificate(), ca.certificate()});
+            Certificate[] all = new Certificate[chain.length + 1];
+            all[0] = leaf.certificate();
+            System.arraycopy(chain, 0, all, 1, chain.length);
+            ks.setKeyEntry("server", leaf.key(), NO_PASSWORD, all);
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, NO_PASSWORD);
             SSLContext ctx = SSLContext.getInstance("TLS");
