@@ -82,8 +82,9 @@ public final class TlsMessages {
                     + "smtp.tls = implicit, else use the server's submission port (587), or only on a network you trust "
                     + "smtp.tls = none";
             case STARTTLS_REFUSED -> "the server refused STARTTLS" + (replyCode != 0 ? " with " + replyCode + " "
-                    + replyText : "") + d + "; nothing else was sent: check the server's TLS setup (or try later if "
-                    + "the reply was 454)";
+                    + replyText : "") + d + "; nothing else was sent. 454 means the server's TLS is out of order "
+                    + "for now (its certificate or key); 5xx means it does not take STARTTLS on this port: check "
+                    + "smtp.port, or use 465 with smtp.tls = implicit";
             case IMPLICIT_TLS_EXPECTED -> "the port expects implicit TLS (the server said nothing after the connect, "
                     + "or answered with TLS records)" + d + "; set smtp.tls = implicit";
             case CERT_UNTRUSTED -> "the server's certificate is not issued by a CA the board trusts" + d
