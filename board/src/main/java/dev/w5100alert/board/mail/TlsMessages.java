@@ -66,7 +66,7 @@ public final class TlsMessages {
      */
     public static String explain(SendResult r) {
         return explain(r.cause(), r.detail(), r.replyCode(), r.replyCode() == 0 ? "" : r.replyText(),
-                r.outcome() + " at " + r.stage() + " (" + r.cause() + ")");
+                "at " + r.stage() + ": " + r.cause()); // no outcome name: the firmware files these under AUTH_FAILURE
     }
 
     /** As {@link #explain(SendResult)}, from the parts (for {@code diagnose}, which has no SendResult). */
