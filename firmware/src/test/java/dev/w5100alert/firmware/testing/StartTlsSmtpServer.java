@@ -21,7 +21,7 @@ public final class StartTlsSmtpServer implements AutoCloseable {
     }
 
     private final SMTPServer server;
-    private final List<Received> messages = new CopyOnWriteArrayList<>();
+    private final List<Received> messages = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final List<String> logins = new CopyOnWriteArrayList<>();
 
     /**
@@ -36,6 +36,7 @@ public final class StartTlsSmtpServer implements AutoCloseable {
                 .requireAuth()
                 .showAuthCapabilitiesBeforeSTARTTLS(false)
                 .startTlsSocketFactory(raw -> {
+                    raw.setTcpNoDelay(true);
                     SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw,
                             raw.getInetAddress().getHostAddress(), raw.getPort(), true);
                     s.setUseClientMode(false);
