@@ -129,6 +129,22 @@ class StartTlsHostilePeerTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aHeloOnlyServerCannotOfferStartTls() throws Exception {
+        try (TlsTestServer server = new TlsTestServer(raw -> {
+            SmtpLines io = plainPart(raw, "502 5.5.1 EHLO not implemented");
+            io.read(); // HELO
+            io.send("250 old.example.test");
+            io.serveTransaction(EHLO_INSIDE);
+        })) {
+            SendResult r = send(Transport.NIO, server.port(), Clock.SYSTEM, TlsMode.STARTTLS);
+            assertEquals(FailureCause.STARTTLS_NOT_OFFERED, r.cause(), () -> r + "\n" + transcript);
+            assertEquals(Stage.HELO, r.stage());
+            assertEquals(List.of("EHLO [192.168.1.50]", "HELO [192.168.1.50]", "QUIT"), commands);
+            assertNoCredentialLeft();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void junkPipelinedAfterThe220IsDiscardedNeverParsed() throws Exception {
         try (TlsTestServer server = new TlsTestServer(raw -> {
             SmtpLines io = plainPart(raw, EHLO_STARTTLS);
