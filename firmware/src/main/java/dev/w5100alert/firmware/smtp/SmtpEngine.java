@@ -454,7 +454,7 @@ public final class SmtpEngine {
             if (f == TlsFailure.NOT_TLS && tlsPolicy.mode() == TlsMode.IMPLICIT) {
                 result.detail(tls.failureDetail() + "; the port speaks plain SMTP: set smtp.tls = starttls");
             } else {
-                result.detail(tls.failureDetail());
+                result.detail(tls.failureDetail().toString());
             }
             result.linkFailure(tls.failure());
         }
@@ -529,7 +529,7 @@ public final class SmtpEngine {
             }
         }
         // Bounded: each pass either consumes input or ends in a state change.
-        while (rxStart < rxEnd && busy() && stage != Stage.CONNECTING && stage != Stage.TLS_HANDSHAKE) {
+        while (rxStart < rxEnd && busy() && stage != Stage.CONNECTING) {
             rxStart += parser.feed(rx, rxStart, rxEnd - rxStart);
             if (parser.status() != ReplyParser.Status.INCOMPLETE) {
                 maskEchoedSecrets();
