@@ -14,11 +14,7 @@ public final class SendResult {
     /** Bytes of reply text kept (longer text is cut). */
     public static final int MAX_TEXT = 512;
 
-    /** Characters of {@link #detail()} kept. */
-    public static final int MAX_DETAIL = 512;
-
     private final byte[] text = new byte[MAX_TEXT];
-    private final StringBuilder detail = new StringBuilder(MAX_DETAIL);
     private final int[] recipientCodes;
     private Outcome outcome = Outcome.PENDING;
     private Stage stage = Stage.IDLE;
@@ -30,6 +26,7 @@ public final class SendResult {
     private int enhancedDetail;
     private int textLength;
     private int recipients;
+    private String detail = "";
 
     SendResult(int maxRecipients) {
         recipientCodes = new int[maxRecipients];
@@ -46,13 +43,8 @@ public final class SendResult {
         enhancedDetail = 0;
         textLength = 0;
         recipients = recipientCount;
+        detail = "";
         java.util.Arrays.fill(recipientCodes, 0);
-        detail.setLength(0);
-    }
-
-    void detail(CharSequence d) {
-        detail.setLength(0);
-        detail.append(d, 0, Math.min(d.length(), MAX_DETAIL));
     }
 
     void set(Outcome o, Stage s, FailureCause c) {
@@ -76,6 +68,10 @@ public final class SendResult {
         int n = Math.min(len, MAX_TEXT - textLength);
         System.arraycopy(b, off, text, textLength, n);
         textLength += n;
+    }
+
+    void detail(String constantText) {
+        detail = constantText;
     }
 
     void linkFailure(TcpLink.Failure f) {
@@ -103,18 +99,17 @@ public final class SendResult {
         return cause;
     }
 
-    /**
-     * What the user needs to know beyond the cause, e.g. the names a refused certificate carries, the board's clock
-     * time against the certificate's dates, or the setting to change; empty when there is nothing to add. Never a
-     * secret. Reused: valid until the next send starts.
-     */
-    public CharSequence detail() {
-        return detail;
-    }
-
     /** For CONNECT_FAILED and CONNECTION_LOST: what the link reported. */
     public TcpLink.Failure linkFailure() {
         return linkFailure;
+    }
+
+    /**
+     * What went wrong in words, where the cause alone does not say it: for {@link FailureCause#PROTOCOL_ERROR}
+     * the rule the reply broke ("reply line over 512 bytes"). Empty otherwise.
+     */
+    public String detail() {
+        return detail;
     }
 
     /** The server's reply code that decided the outcome (0 when none, e.g. a timeout). */
@@ -186,13 +181,13 @@ public final class SendResult {
             if (linkFailure != TcpLink.Failure.NONE) {
                 s.append(' ').append(linkFailure);
             }
+            if (!detail.isEmpty()) {
+                s.append(": ").append(detail);
+            }
             s.append(')');
         }
         if (replyCode != 0) {
             s.append(": ").append(replyCode).append(' ').append(replyText());
-        }
-        if (detail.length() > 0) {
-            s.append(replyCode != 0 ? "; " : ": ").append(detail);
         }
         if (refusedCount() > 0) {
             s.append("; refused recipients:");

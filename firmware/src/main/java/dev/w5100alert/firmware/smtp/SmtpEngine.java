@@ -43,7 +43,9 @@ import java.nio.charset.StandardCharsets;
  * server's chain). The crypto stays in the link; the state machine knows TLS only at two points: the
  * {@link Stage#TLS_HANDSHAKE} right after connecting (implicit TLS, then the greeting) and the {@link Stage#STARTTLS}
  * step after EHLO (RFC 3207: 220, everything received after it thrown away, handshake, capabilities forgotten, EHLO
- * again). With STARTTLS configured, a server that does not offer it gets QUIT and nothing else: no credential
+ * again). The handshake is bounded by the greeting timeout (implicit TLS) or the hello timeout (STARTTLS); a
+ * handshake that times out is transient, every other TLS failure needs the user ({@link FailureCause#needsUser()}).
+ * With STARTTLS configured, a server that does not offer it gets QUIT and nothing else: no credential
  * leaves in clear. Inside TLS the transcript marks lines {@code " ~> "} / {@code "<~ "} (swaks' convention) and
  * the handshake adds one line such as {@code TLS started: TLSv1.3 TLS_AES_128_GCM_SHA256, peer CN=..., verified}.
  * The TLS path allocates (JSSE, per handshake and per record); the plaintext path still does not.
@@ -454,7 +456,7 @@ public final class SmtpEngine {
             if (f == TlsFailure.NOT_TLS && tlsPolicy.mode() == TlsMode.IMPLICIT) {
                 result.detail(tls.failureDetail() + "; the port speaks plain SMTP: set smtp.tls = starttls");
             } else {
-                result.detail(tls.failureDetail());
+                result.detail(tls.failureDetail().toString());
             }
             result.linkFailure(tls.failure());
         }
@@ -529,7 +531,7 @@ public final class SmtpEngine {
             }
         }
         // Bounded: each pass either consumes input or ends in a state change.
-        while (rxStart < rxEnd && busy() && stage != Stage.CONNECTING && stage != Stage.TLS_HANDSHAKE) {
+        while (rxStart < rxEnd && busy() && stage != Stage.CONNECTING) {
             rxStart += parser.feed(rx, rxStart, rxEnd - rxStart);
             if (parser.status() != ReplyParser.Status.INCOMPLETE) {
                 maskEchoedSecrets();

@@ -27,7 +27,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * the policy's anchors at the date the injected {@link Clock#epochMillis()} reads at this handshake, then checks the
  * identity with {@link HostNames} (RFC 6125). It never accepts without both checks; a failure is classified
  * ({@link TlsFailure}) and described (with the board's clock time or the names the certificate carries) before the
- * handshake is refused. Revocation is not checked (no CRL/OCSP fetches from the board).
+ * handshake is refused. A resumed session (JSSE skips the trust manager then) gets the same checks from
+ * {@link TlsLink} before its first byte of data. Revocation is not checked (no CRL/OCSP fetches from the board).
  */
 final class CertificateVerifier extends X509ExtendedTrustManager {
 
@@ -39,6 +40,7 @@ final class CertificateVerifier extends X509ExtendedTrustManager {
     private TlsFailure failure = TlsFailure.NONE;
     private String detail = "";
     private boolean verified;
+    private boolean ran;
 
     CertificateVerifier(Clock clock) {
         this.clock = clock;
@@ -56,6 +58,20 @@ final class CertificateVerifier extends X509ExtendedTrustManager {
         failure = TlsFailure.NONE;
         detail = "";
         verified = false;
+        ran = false;
+    }
+
+    /** Whether JSSE asked for a verdict in this handshake (it does not when it resumes a session). */
+    boolean ranThisHandshake() {
+        return ran;
+    }
+
+    /**
+     * The same checks for the chain of a resumed session, at this handshake's clock time and with this policy:
+     * resumption skips the trust manager, but not our checks.
+     */
+    void checkResumed(X509Certificate[] presented) throws CertificateException {
+        verify(presented);
     }
 
     X509Certificate[] chain() {
@@ -92,6 +108,7 @@ final class CertificateVerifier extends X509ExtendedTrustManager {
     }
 
     private void verify(X509Certificate[] presented) throws CertificateException {
+        ran = true;
         chain = presented == null ? new X509Certificate[0] : presented.clone();
         if (chain.length == 0) {
             throw refuse(TlsFailure.HANDSHAKE_FAILED, "the server sent no certificate");

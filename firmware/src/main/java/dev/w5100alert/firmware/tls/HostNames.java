@@ -89,16 +89,29 @@ final class HostNames {
         return false;
     }
 
+    /** Names shown in a message at most; a certificate for hundreds of sites gets a count for the rest. */
+    static final int MAX_NAMES_SHOWN = 8;
+
     /** The names a certificate carries, for messages: "DNS:a.example, IP:192.0.2.1" (or "no subjectAltName"). */
     static String describeNames(X509Certificate cert) {
-        StringBuilder s = new StringBuilder();
+        List<String> all = new ArrayList<>();
         for (String d : names(cert, SAN_DNS)) {
-            s.append(s.length() == 0 ? "" : ", ").append("DNS:").append(d);
+            all.add("DNS:" + d);
         }
         for (String ip : names(cert, SAN_IP)) {
-            s.append(s.length() == 0 ? "" : ", ").append("IP:").append(ip);
+            all.add("IP:" + ip);
         }
-        return s.length() == 0 ? "no subjectAltName" : s.toString();
+        if (all.isEmpty()) {
+            return "no subjectAltName";
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < Math.min(all.size(), MAX_NAMES_SHOWN); i++) {
+            s.append(i == 0 ? "" : ", ").append(all.get(i), 0, Math.min(all.get(i).length(), 80));
+        }
+        if (all.size() > MAX_NAMES_SHOWN) {
+            s.append(" and ").append(all.size() - MAX_NAMES_SHOWN).append(" more");
+        }
+        return s.toString();
     }
 
     static List<String> names(X509Certificate cert, int type) {

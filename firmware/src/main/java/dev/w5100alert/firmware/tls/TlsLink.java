@@ -28,9 +28,11 @@ import javax.net.ssl.TrustManager;
  * <p>Buffers: four, sized from the engine's session ({@link SSLSession#getPacketBufferSize()} for records,
  * 16,709 bytes, {@link SSLSession#getApplicationBufferSize()} for plaintext), allocated once here and reused by
  * every connection; a record larger than the inner link's own buffer (a 16 KB record through the W5100's 2 KB
- * socket buffer) simply arrives and leaves over several calls. A new {@code SSLEngine} is made per connection; it
- * is made without peer host and port, so JSSE never resumes a session and every handshake verifies the chain.
- * JSSE allocates per handshake and a little per record; that cost is measured, not zero.
+ * socket buffer) simply arrives and leaves over several calls. A new {@code SSLEngine} is made per connection, for
+ * the server's address and port, so JSSE may resume the last session with that server (a few sessions are cached);
+ * a resumed session skips JSSE's trust manager, so its chain goes through the same checks, at this handshake's clock
+ * time, before the link reports CONNECTED. JSSE allocates per handshake and a little per record; that cost is
+ * measured, not zero.
  *
  * <p>Verification ({@link CertificateVerifier}): PKIX path validation against the policy's anchors (a
  * {@code ca-file}, or the JDK's default store) at the date {@link Clock#epochMillis()} reads at each handshake;
@@ -70,6 +72,8 @@ public final class TlsLink implements TcpLink {
     private boolean peerClosed;
     private long recordBytesIn;
     private long recordBytesOut;
+    private int peerIpv4;
+    private int peerPort;
 
     /**
      * @param inner the transport (its connect, close and failures pass through)
@@ -84,6 +88,7 @@ public final class TlsLink implements TcpLink {
         } catch (NoSuchAlgorithmException | KeyManagementException e) {
             throw new IllegalStateException("the JDK offers no TLS", e);
         }
+        context.getClientSessionContext().setSessionCacheSize(4); // one mail server, a bound all the same
         SSLSession sizes = context.createSSLEngine().getSession();
         netIn = ByteBuffer.allocate(sizes.getPacketBufferSize());
         netOut = ByteBuffer.allocate(sizes.getPacketBufferSize());
@@ -110,6 +115,8 @@ public final class TlsLink implements TcpLink {
         phase = Phase.PLAIN;
         tlsFailure = TlsFailure.NONE;
         failureDetail = "";
+        peerIpv4 = ipv4;
+        peerPort = port;
         inner.connect(ipv4, port);
     }
 
@@ -132,7 +139,8 @@ public final class TlsLink implements TcpLink {
         recordBytesIn = 0;
         recordBytesOut = 0;
         verifier.begin(policy);
-        engine = context.createSSLEngine(); // no peer host/port: no resumption, every handshake verifies
+        String peer = policy.serverName() != null ? policy.serverName() : HostNames.ipv4Text(policy.serverIpv4());
+        engine = context.createSSLEngine(peer + '@' + HostNames.ipv4Text(peerIpv4), peerPort); // the resumption key
         engine.setUseClientMode(true);
         SSLParameters p = engine.getSSLParameters();
         p.setProtocols(PROTOCOLS);
@@ -424,6 +432,9 @@ public final class TlsLink implements TcpLink {
                         }
                         break;
                     default: // FINISHED or NOT_HANDSHAKING
+                        if (!verifier.ranThisHandshake() && !verifyResumedSession()) {
+                            return;
+                        }
                         phase = Phase.OPEN;
                         flushNetOut();
                         return;
@@ -467,6 +478,26 @@ public final class TlsLink implements TcpLink {
             }
         }
         return true;
+    }
+
+    /** A resumed session: the chain it was made with is checked again now; false (link failed) when refused. */
+    private boolean verifyResumedSession() {
+        SSLSession session = engine.getSession();
+        try {
+            java.security.cert.Certificate[] certs = session.getPeerCertificates();
+            X509Certificate[] chain = new X509Certificate[certs.length];
+            for (int i = 0; i < certs.length; i++) {
+                chain[i] = (X509Certificate) certs[i];
+            }
+            verifier.checkResumed(chain);
+            return true;
+        } catch (java.security.cert.CertificateException | javax.net.ssl.SSLPeerUnverifiedException
+                | ClassCastException e) {
+            session.invalidate(); // never resume it again
+            fail(verifier.failure() != TlsFailure.NONE ? verifier.failure() : TlsFailure.HANDSHAKE_FAILED,
+                    verifier.failure() != TlsFailure.NONE ? verifier.detail() : "resumed session without a chain");
+            return false;
+        }
     }
 
     private static String printable(ByteBuffer b) {

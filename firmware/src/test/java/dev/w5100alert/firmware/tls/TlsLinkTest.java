@@ -313,6 +313,33 @@ class TlsLinkTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void sniCarriesTheServerNameAndNothingForAnAddress(boolean byName) throws Exception {
+        java.util.List<String> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TestPki.ServerCert cert = PKI.server(HOST, NOW - TestPki.DAY, NOW + TestPki.DAY, HOST, "IP:127.0.0.1");
+        try (TlsTestServer server = new TlsTestServer(raw -> {
+            SSLSocket s = TlsTestServer.startTls(raw, cert.serverContext());
+            for (javax.net.ssl.SNIServerName n : ((javax.net.ssl.ExtendedSSLSession) s.getSession())
+                    .getRequestedServerNames()) {
+                requested.add(new String(n.getEncoded(), StandardCharsets.US_ASCII));
+            }
+            requested.add("done");
+            s.getInputStream().read();
+        }); Transport.Stack stack = Transport.NIO.open(server.port(), Clock.SYSTEM)) {
+            TlsLink tls = new TlsLink(stack.link(), Clock.SYSTEM);
+            TlsPolicy p = byName ? policy(HOST) : TlsPolicy.of(TlsMode.IMPLICIT, PKI.trustStore(), null, 0x7F000001);
+            assertEquals(TcpLink.State.CONNECTED, handshake(tls, stack, p), () -> tls.failureDetail() + "");
+            long end = System.nanoTime() + SAFETY_NANOS;
+            while (!requested.contains("done")) {
+                assertTrue(System.nanoTime() < end);
+                Thread.onSpinWait();
+            }
+            assertEquals(byName ? java.util.List.of(HOST, "done") : java.util.List.of("done"), requested);
+            tls.close();
+        }
+    }
+
     @Test
     void policyRefusesToStartWithoutTls() {
         TlsLink tls = new TlsLink(new dev.w5100alert.firmware.net.NioTcpLink(), Clock.SYSTEM);
