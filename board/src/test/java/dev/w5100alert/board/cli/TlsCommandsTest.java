@@ -147,4 +147,49 @@ class TlsCommandsTest {
         assertEquals(0, code, out() + err);
         assertTrue(out().contains("TLS: starttls (STARTTLS before AUTH)"), out());
     }
+
+    @Test
+    void tlsNoneAgainstAServerThatWantsStartTlsFirstSaysSetStartTls() throws Exception {
+        SMTPServer s = start(false); // AUTH is offered only after STARTTLS
+        try {
+            int code = run("send-test", "--config", conf(587, "tls = none\nallow-plaintext-auth = true", root).toString(),
+                    "--simulated", "--smtp-port", String.valueOf(s.getPortAllocated()));
+            String o = out();
+            assertEquals(ExitCodes.NOT_DELIVERED, code, o);
+            assertTrue(o.contains("RESULT: TLS_FAILED - the server requires STARTTLS before AUTH; set smtp.tls = starttls"), o);
+            assertFalse(o.contains("smtp.username"), "not a credential problem: " + o);
+            assertFalse(o.contains(" -> AUTH"), o);
+        } finally {
+            s.stop();
+        }
+    }
+
+    @Test
+    void startTlsOnAPortThatExpectsImplicitTlsSaysSo() throws Exception {
+        SMTPServer s = start(true);
+        try {
+            Path c = conf(465, "tls = starttls\ntls-server-name = mail.example.test", root);
+            Files.writeString(c, Files.readString(c).replace("timeout = 5s", "timeout = 2s"));
+            int code = run("send-test", "--config", c.toString(), "--simulated", "--smtp-port",
+                    String.valueOf(s.getPortAllocated()));
+            String o = out();
+            assertEquals(ExitCodes.NOT_DELIVERED, code, o);
+            assertTrue(o.contains("RESULT: TLS_FAILED - the port expects implicit TLS") && o.contains("smtp.tls = implicit"), o);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("with port 465"), "config warned already: " + err);
+        } finally {
+            s.stop();
+        }
+    }
+
+    @Test
+    void sendTestAgainstTheEmbeddedServerSpeaksTheConfiguredImplicitTls() throws Exception {
+        Path c = dir.resolve("implicit.conf");
+        Files.writeString(c, Files.readString(Path.of("deploy/w5100-alert.conf")).replace("port = 587", "port = 465"));
+        int code = run("send-test", "--config", c.toString(), "--simulated");
+        String o = out();
+        assertEquals(0, code, o + err);
+        assertTrue(o.contains("embedded SubEthaSMTP (implicit TLS"), o);
+        assertTrue(o.indexOf("=== TLS started: ") < o.indexOf("<~  220 "), o);
+        assertTrue(o.contains("RESULT: DELIVERED"), o);
+    }
 }

@@ -223,4 +223,51 @@ class TlsDeliveryTest {
             assertTrue(wait >= 19_000_000_000L, "next try in " + wait + " ns");
         }
     }
+
+    @Test
+    void aBoardWhoseClockIsNotSetSaysSoAndSendsNoAuth() throws Exception {
+        List<String> received = new ArrayList<>();
+        SMTPServer smtp = subetha(false, received);
+        // a Pi without network time or RTC: the wall clock starts in 1970-ish; the monotonic clock is fine
+        Clock unset = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public long epochMillis() {
+                return 86_400_000L * 365 * 2; // 1972
+            }
+
+            @Override
+            public void idle() {
+                Clock.SYSTEM.idle();
+            }
+        };
+        try (SimulatedBoard board = SimulatedBoard.start(config(587), smtp.getPortAllocated(), dir.resolve("outbox"),
+                unset, log, new PrintTranscript(new PrintStream(transcript, true, StandardCharsets.UTF_8), ""),
+                200_000_000L)) {
+            board.stack.bringUp();
+            board.trip(0, true);
+            long until = System.nanoTime() + DEADLINE;
+            while (!log.contains("not sent, attempt 1") && System.nanoTime() - until < 0) {
+                if (board.stack.agent.doWork(System.nanoTime()) == 0) {
+                    Clock.SYSTEM.idle();
+                }
+            }
+            String line = log.lines().stream().filter(l -> l.contains("not sent, attempt 1")).findFirst()
+                    .orElseThrow(() -> new AssertionError(log.lines() + transcript()));
+            assertTrue(line.startsWith("ERROR outbox: ") && line.contains("the board's clock is not set"), line);
+            assertTrue(line.contains("1972"), "shows the board's clock time: " + line);
+            assertTrue(line.contains("CLOCK_NOT_SET"), line);
+            synchronized (received) {
+                assertEquals(0, received.size());
+            }
+            assertFalse(transcript().contains("AUTH "), transcript());
+            assertNoSecretAnywhere();
+        } finally {
+            smtp.stop();
+        }
+    }
 }
