@@ -520,7 +520,7 @@ public final class SmtpEngine {
             rxEnd += n;
             work += n > 0 ? 1 : 0;
         }
-        if (stage == Stage.GREETING && !greetingStarted && rxEnd > rxStart) {
+        if (stage == Stage.GREETING && !greetingStarted && rxEnd > rxStart && (tls == null || !tls.secured())) {
             greetingStarted = true;
             if (looksLikeTlsRecord()) {
                 event("TLS record where the plain greeting was due");
@@ -819,6 +819,10 @@ public final class SmtpEngine {
             } else if (!secured && !config.allowPlaintextAuth()) {
                 // No TLS here: sending the password would expose it. Only an explicit opt-in allows it.
                 fail(Outcome.AUTH_FAILURE, FailureCause.PLAINTEXT_AUTH_FORBIDDEN);
+                if (offersStartTls) {
+                    result.detail("the server offers STARTTLS: set smtp.tls = starttls instead of sending the "
+                            + "password in clear");
+                }
                 sendQuit(now);
             } else if (plain) {
                 command.begin().append("AUTH PLAIN ").append(authPlain, 0, authPlain.length);

@@ -15,7 +15,10 @@ import dev.w5100alert.firmware.tls.TlsLink;
 import dev.w5100alert.firmware.tls.TlsMode;
 import dev.w5100alert.firmware.tls.TlsPolicy;
 import dev.w5100alert.hal.Clock;
+import dev.w5100alert.firmware.net.TcpLink;
+import dev.w5100alert.firmware.testing.TlsTestServer;
 import java.lang.management.ManagementFactory;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,5 +90,45 @@ class TlsAllocationTest {
             assertTrue(perAlert <= PER_CONNECTION_BOUND, perAlert + " B per alert with a handshake each");
             assertTrue(buffers < 80 * 1024, "four session-sized buffers: " + buffers);
         }
+    }
+
+    @Test
+    void theHandshakeAloneIsMostOfThePerConnectionCost() throws Exception {
+        javax.net.ssl.SSLContext serverContext = CERT.serverContext(); // one context: the server can resume
+        try (TlsTestServer server = new TlsTestServer(raw -> {
+            SSLSocket s = TlsTestServer.startTls(raw, serverContext);
+            s.getInputStream().read();
+        }); Transport.Stack stack = Transport.NIO.open(server.port(), Clock.SYSTEM)) {
+            TlsLink tls = new TlsLink(stack.link(), Clock.SYSTEM);
+            TlsPolicy p = TlsPolicy.of(TlsMode.IMPLICIT, PKI.trustStore(), "mail.example.test", 0);
+            for (int i = 0; i < 20; i++) {
+                handshake(tls, server.port(), p);
+            }
+            int n = 30;
+            long before = threads.getThreadAllocatedBytes(me);
+            for (int i = 0; i < n; i++) {
+                handshake(tls, server.port(), p);
+            }
+            long perHandshake = (threads.getThreadAllocatedBytes(me) - before) / n;
+            System.out.printf("[tls-alloc] TLS 1.3 full handshake with connect and close (closed before the session ticket, so never resumed): %d B%n",
+                    perHandshake);
+            assertTrue(perHandshake <= PER_CONNECTION_BOUND, perHandshake + " B per handshake");
+            assertTrue(perHandshake > 1024, "a handshake that allocates nothing was not measured");
+        }
+    }
+
+    private static void handshake(TlsLink tls, int port, TlsPolicy p) {
+        tls.connect(0x7F000001, port);
+        long end = System.nanoTime() + 20_000_000_000L;
+        TcpLink.State s;
+        while ((s = tls.poll()) == TcpLink.State.CONNECTING) {
+            assertTrue(System.nanoTime() < end);
+        }
+        tls.startTls(p);
+        while ((s = tls.poll()) == TcpLink.State.CONNECTING) {
+            assertTrue(System.nanoTime() < end);
+        }
+        assertEquals(TcpLink.State.CONNECTED, s, () -> tls.failureDetail().toString());
+        tls.close();
     }
 }

@@ -129,6 +129,18 @@ class StartTlsHostilePeerTest {
     }
 
     @org.junit.jupiter.api.Test
+    void withTlsNoneAPasswordIsNotSentInClearAndTheStartTlsOfferIsNamed() throws Exception {
+        try (TlsTestServer server = new TlsTestServer(raw -> plainPart(raw,
+                "250-mail.example.test\n250-STARTTLS\n250 AUTH PLAIN LOGIN").serveTransaction(EHLO_INSIDE))) {
+            SendResult r = send(Transport.NIO, server.port(), Clock.SYSTEM, TlsMode.NONE);
+            assertEquals(FailureCause.PLAINTEXT_AUTH_FORBIDDEN, r.cause(), () -> r + "\n" + transcript);
+            assertTrue(r.detail().contains("set smtp.tls = starttls"), r.detail());
+            assertEquals(List.of("EHLO [192.168.1.50]", "QUIT"), commands);
+            assertNoCredentialLeft();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void aHeloOnlyServerCannotOfferStartTls() throws Exception {
         try (TlsTestServer server = new TlsTestServer(raw -> {
             SmtpLines io = plainPart(raw, "502 5.5.1 EHLO not implemented");

@@ -49,7 +49,7 @@ public final class TestPki {
             return chain[0];
         }
 
-        /** A server-side SSLContext presenting this chain, limited to nothing: the socket picks the protocol. */
+        /** A server-side SSLContext presenting this chain (the protocol versions are chosen per socket). */
         public SSLContext serverContext() {
             try {
                 KeyStore ks = KeyStore.getInstance("PKCS12");

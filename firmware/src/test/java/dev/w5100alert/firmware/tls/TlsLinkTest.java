@@ -115,6 +115,101 @@ class TlsLinkTest {
         }
     }
 
+    /** A link that takes and gives at most a random handful of bytes per call: records arrive in odd pieces. */
+    static final class ChoppyLink implements TcpLink {
+        private final TcpLink inner;
+        private final Random random;
+
+        ChoppyLink(TcpLink inner, long seed) {
+            this.inner = inner;
+            this.random = new Random(seed);
+        }
+
+        private int piece(int len) {
+            return Math.min(len, random.nextInt(4) == 0 ? 1 + random.nextInt(5) : 1 + random.nextInt(3000));
+        }
+
+        @Override
+        public void connect(int ipv4, int port) {
+            inner.connect(ipv4, port);
+        }
+
+        @Override
+        public State poll() {
+            return inner.poll();
+        }
+
+        @Override
+        public int write(byte[] b, int off, int len) {
+            return random.nextInt(5) == 0 ? 0 : inner.write(b, off, piece(len));
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return random.nextInt(5) == 0 ? 0 : inner.read(b, off, piece(len));
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+
+        @Override
+        public Failure failure() {
+            return inner.failure();
+        }
+    }
+
+    static long[] seeds() {
+        int n = Integer.getInteger("tls.choppy.seeds", 6);
+        long[] s = new long[n];
+        Random r = new Random(0x7151_2026L);
+        for (int i = 0; i < n; i++) {
+            s[i] = r.nextLong();
+        }
+        return s;
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void recordsCutIntoRandomPiecesStillMakeTheSameBytes(long seed) throws Exception {
+        Random r = new Random(seed);
+        int size = 1 + r.nextInt(40_000);
+        byte[] payload = new byte[size];
+        r.nextBytes(payload);
+        String protocol = r.nextBoolean() ? "TLSv1.3" : "TLSv1.2";
+        String msg = "seed " + seed + ", " + size + " B, " + protocol;
+        try (TlsTestServer server = new TlsTestServer(raw -> {
+            SSLSocket s = TlsTestServer.startTls(raw, GOOD.serverContext(), protocol);
+            byte[] got = TlsTestServer.readFully(s.getInputStream(), size);
+            s.getOutputStream().write(got);
+            s.getOutputStream().flush();
+            s.getInputStream().read();
+        }); Transport.Stack stack = Transport.NIO.open(server.port(), Clock.SYSTEM)) {
+            TlsLink tls = new TlsLink(new ChoppyLink(stack.link(), seed), Clock.SYSTEM);
+            assertEquals(TcpLink.State.CONNECTED, handshake(tls, stack, policy(HOST)), () -> msg + ": "
+                    + tls.failureDetail());
+            long end = System.nanoTime() + SAFETY_NANOS;
+            int sent = 0;
+            while (sent < size) {
+                int n = tls.write(payload, sent, Math.min(size - sent, 1 + r.nextInt(20_000)));
+                assertTrue(n >= 0, msg);
+                sent += n;
+                assertTrue(System.nanoTime() < end, msg + ": send stalled at " + sent);
+            }
+            byte[] back = new byte[size];
+            int got = 0;
+            while (got < size) {
+                int n = tls.read(back, got, Math.min(size - got, 1 + r.nextInt(5000)));
+                assertTrue(n >= 0, msg);
+                got += n;
+                assertTrue(System.nanoTime() < end, msg + ": receive stalled at " + got);
+            }
+            assertArrayEquals(payload, back, msg);
+            tls.close();
+        }
+    }
+
     @Test
     void buffersAreSizedFromTheSessionAndKeptAcrossConnections() throws Exception {
         try (TlsTestServer server = new TlsTestServer(raw -> {
