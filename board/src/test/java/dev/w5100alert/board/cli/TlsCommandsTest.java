@@ -51,7 +51,7 @@ class TlsCommandsTest {
         Files.writeString(dir.resolve("ca.pem"), DemoPki.pem(trusted.certificate()));
         String text = Files.readString(Path.of("deploy/w5100-alert.conf"))
                 .replace("port = 587", "port = " + port + "\n" + extra + "\nca-file = " + dir.resolve("ca.pem"))
-                .replace("timeout = 60s", "timeout = 5s");
+                .replace("timeout = 60s", "timeout = 3s");
         Path p = dir.resolve("board.conf");
         Files.writeString(p, text);
         return p;
@@ -169,7 +169,7 @@ class TlsCommandsTest {
         SMTPServer s = start(true);
         try {
             Path c = conf(465, "tls = starttls\ntls-server-name = mail.example.test", root);
-            Files.writeString(c, Files.readString(c).replace("timeout = 5s", "timeout = 2s"));
+            Files.writeString(c, Files.readString(c).replace("timeout = 3s", "timeout = 2s"));
             int code = run("send-test", "--config", c.toString(), "--simulated", "--smtp-port",
                     String.valueOf(s.getPortAllocated()));
             String o = out();
