@@ -109,7 +109,7 @@ final class SmtpProbe {
 
     private boolean plainProbe(TlsLink link, BoardConfig.TlsMode configured) {
         String greeting = readReply(link);
-        print(false, greeting);
+        print(greeting);
         String ehlo = ehlo(link);
         boolean ehloOk = ehlo.startsWith("250");
         boolean startTls = ehloOk && offers(ehlo, "STARTTLS");
@@ -141,7 +141,7 @@ final class SmtpProbe {
             return false;
         }
         String reply = readReply(link);
-        print(false, reply);
+        print(reply);
         if (!reply.startsWith("220")) {
             out.println("   the server refused STARTTLS; " + TlsMessages.explain(FailureCause.STARTTLS_REFUSED, "", 0,
                     "", "diagnose"));
@@ -190,7 +190,7 @@ final class SmtpProbe {
             }
             boolean ehloOk = false;
             if (verified) {
-                print(false, readReply(link));
+                print(readReply(link));
                 String e = ehlo(link);
                 ehloOk = e.startsWith("250");
                 boolean auth = ehloOk && offers(e, "AUTH");
@@ -323,18 +323,18 @@ final class SmtpProbe {
             return "";
         }
         String r = readReply(link);
-        print(false, r);
+        print(r);
         return r;
     }
 
     private void quit(TcpLink link) {
         out.println((insideTls ? "    ~> " : "    -> ") + "QUIT");
         if (send(link, "QUIT")) {
-            print(false, readReply(link));
+            print(readReply(link));
         }
     }
 
-    private void print(boolean client, String text) {
+    private void print(String text) {
         String prefix = insideTls ? "   <~ " : "   <- ";
         out.println(prefix + text.replace("\r\n", "\n" + prefix));
     }
