@@ -270,4 +270,45 @@ class TlsDeliveryTest {
             smtp.stop();
         }
     }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> refusedCertificates() {
+        long now = System.currentTimeMillis();
+        long day = 86_400_000L;
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("expired", CertificateBuilder.subject("mail.example.test")
+                        .dns("mail.example.test").validity(now - 30 * day, now - day).signedBy(intermediate),
+                        "has expired by the board's clock", "CERT_EXPIRED"),
+                org.junit.jupiter.params.provider.Arguments.of("not yet valid", CertificateBuilder.subject("mail.example.test")
+                        .dns("mail.example.test").validity(now + day, now + 30 * day).signedBy(intermediate),
+                        "is not valid yet by the board's clock", "CERT_NOT_YET_VALID"),
+                org.junit.jupiter.params.provider.Arguments.of("self-signed, not in ca-file", CertificateBuilder
+                        .subject("mail.example.test").dns("mail.example.test").selfSigned(),
+                        "not issued by a CA the board trusts", "CERT_UNTRUSTED"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("refusedCertificates")
+    void aRefusedCertificateIsExplainedAndNoAuthByteLeaves(String what, CertificateBuilder.Issued cert, String phrase,
+                                                           String cause) throws Exception {
+        boolean selfSigned = cert.certificate().getIssuerX500Principal().equals(cert.certificate().getSubjectX500Principal());
+        SSLContext ctx = selfSigned ? DemoPki.serverContext(cert)
+                : DemoPki.serverContext(cert, intermediate.certificate(), root.certificate());
+        try (RecordingStartTlsServer mitm = new RecordingStartTlsServer(ctx);
+             SimulatedBoard board = board(config(587), mitm.port())) {
+            board.trip(0, true);
+            long until = System.nanoTime() + DEADLINE;
+            while (!log.contains("not sent, attempt 1") && System.nanoTime() - until < 0) {
+                if (board.stack.agent.doWork(System.nanoTime()) == 0) {
+                    Clock.SYSTEM.idle();
+                }
+            }
+            assertTrue(mitm.awaitDone(20), "the board hung up");
+            String line = log.lines().stream().filter(l -> l.contains("not sent, attempt 1")).findFirst().orElseThrow(
+                    () -> new AssertionError(log.lines() + transcript()));
+            assertTrue(line.startsWith("ERROR outbox: ") && line.contains(phrase) && line.contains(cause), what + ": " + line);
+            assertFalse(mitm.plainText().contains("AUTH"), mitm.plainText());
+            assertEquals("", mitm.insideTlsText());
+            assertNoSecretAnywhere();
+        }
+    }
 }
