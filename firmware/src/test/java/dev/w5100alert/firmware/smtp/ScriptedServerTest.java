@@ -392,6 +392,21 @@ class ScriptedServerTest {
     }
 
     @Test
+    void sendsTheSameMessageIdAndDateOnEveryAttemptOfAFixedMessage() {
+        server.on("DOT", "451 4.3.0 try again later", "250 2.0.0 queued");
+        engine();
+        String id = dev.w5100alert.firmware.mail.MessageBuilder.newMessageId(1_700_000_000_000L, 17, 0xABCDL, "example.org");
+        message.messageId(id).dateMillis(1_700_000_000_000L);
+        assertEquals(Outcome.TRANSIENT_FAILURE, send().outcome());
+        clock.advance(3_600 * SECOND); // the retry an hour later
+        assertEquals(Outcome.DELIVERED, send().outcome());
+        List<String> headers = server.dataLines().stream()
+                .filter(l -> l.startsWith("Message-ID: ") || l.startsWith("Date: ")).toList();
+        assertEquals(List.of("Date: Tue, 14 Nov 2023 22:13:20 +0000", "Message-ID: <" + id + ">",
+                "Date: Tue, 14 Nov 2023 22:13:20 +0000", "Message-ID: <" + id + ">"), headers);
+    }
+
+    @Test
     void namesTheBoundWhenAReplyLineIsTooLong() {
         server.on("EHLO", "250-" + "z".repeat(600) + "\r\n250 ok");
         engine();
