@@ -159,8 +159,9 @@ class SlowServerTest {
                 return Failure.NONE;
             }
         };
+        dev.w5100alert.firmware.testing.RecordingTranscript transcript = new dev.w5100alert.firmware.testing.RecordingTranscript();
         SmtpEngine engine = new SmtpEngine(endless, clock,
-                SmtpConfig.builder().server("127.0.0.1", 25).heloName("[127.0.0.1]").build(), null, 1);
+                SmtpConfig.builder().server("127.0.0.1", 25).heloName("[127.0.0.1]").build(), transcript, 1);
         MailMessage m = new MailMessage(MessageLimits.DEFAULT);
         m.from("a@example.org").addRecipient("b@example.org");
         engine.start(m, clock.now);
@@ -174,5 +175,9 @@ class SlowServerTest {
         assertEquals(Stage.EHLO, r.stage());
         assertTrue(lines[0] > 25_000, "read " + lines[0] + " lines before the 5-minute EHLO deadline");
         assertTrue(clock.now - start >= 5 * MINUTE && clock.now - start < 5 * MINUTE + SECOND);
+        String t = transcript.toString();
+        assertEquals(SmtpEngine.MAX_TRANSCRIBED_LINES, t.split("<- 250-X-MORE-AND-MORE\n", -1).length - 1,
+                "the transcript of one reply is bounded");
+        assertTrue(t.contains("=== further lines of this reply not shown\n=== timed out"), t.substring(t.length() - 200));
     }
 }
