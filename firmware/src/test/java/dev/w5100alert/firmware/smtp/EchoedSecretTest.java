@@ -77,7 +77,12 @@ class EchoedSecretTest {
      * Base64 run at any of the four character offsets, standard or URL-safe alphabet.
      */
     static String leak(String text) {
-        if (text.contains(PASSWORD)) {
+        return leak(text, PASSWORD);
+    }
+
+    /** As {@link #leak(String)}, for any password. */
+    static String leak(String text, String password) {
+        if (text.contains(password)) {
             return "plain password";
         }
         Matcher m = Pattern.compile("[A-Za-z0-9+/_-]{4,}").matcher(text);
@@ -90,8 +95,8 @@ class EchoedSecretTest {
                 }
                 String decoded = new String(Base64.getDecoder().decode(run.substring(off, off + n)),
                         StandardCharsets.ISO_8859_1);
-                for (int i = 0; i + 4 <= PASSWORD.length(); i++) {
-                    if (decoded.contains(PASSWORD.substring(i, i + 4))) {
+                for (int i = 0; i + 4 <= password.length(); i++) {
+                    if (decoded.contains(password.substring(i, i + 4))) {
                         return "base64 run '" + m.group() + "' decodes to part of the password";
                     }
                 }
