@@ -279,4 +279,17 @@ class LanDhcpTest {
         assertFalse(ack.options().containsKey(51));
         assertEquals(ip("192.168.1.123"), ack.ipOption(42));
     }
+
+    @Test
+    void theServerKeepsTheLeaseAcrossAChipResetAndAnswersInitReboot() {
+        start();
+        int mine = lease();
+        sim.hardwareReset();
+        w.configure(0, 0, 0);
+        w.openUdp(0, 68);
+        Reply ack = exchange(new DhcpPacket(REQUEST, XID + 9).ipOption(50, mine).build(), BROADCAST);
+        assertEquals(ACK, ack.type());
+        assertEquals(mine, ack.yiaddr());
+        assertEquals(1, server().requests(RequestKind.INIT_REBOOT));
+    }
 }
