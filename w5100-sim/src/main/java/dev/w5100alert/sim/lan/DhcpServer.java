@@ -167,7 +167,9 @@ public final class DhcpServer {
         }
         if (!parse(in, len)) {
             malformed++;
-            lan.event("DHCP " + Ip.format(address) + ": malformed message ignored");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": malformed message ignored");
+            }
             return;
         }
         received[type]++;
@@ -179,7 +181,9 @@ public final class DhcpServer {
         lastMaxSize = maxSize;
         if (dropMessages > 0) {
             dropMessages--;
-            lan.event("DHCP " + Ip.format(address) + ": dropped a message (fault)");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": dropped a message (fault)");
+            }
             return;
         }
         if (silent) {
@@ -192,7 +196,11 @@ public final class DhcpServer {
             case 4 -> decline(in);
             case 7 -> release(in);
             case 8 -> inform(in, now);
-            default -> lan.event("DHCP " + Ip.format(address) + ": message type " + type + " from a client ignored");
+            default -> {
+                if (lan.tracing()) {
+                    lan.event("DHCP " + Ip.format(address) + ": message type " + type + " from a client ignored");
+                }
+            }
         }
     }
 
@@ -310,7 +318,9 @@ public final class DhcpServer {
         }
         if (slot < 0) {
             exhausted++;
-            lan.event("DHCP " + Ip.format(address) + ": pool exhausted, DISCOVER unanswered");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": pool exhausted, DISCOVER unanswered");
+            }
             return;
         }
         if (state[slot] != BOUND) {
@@ -344,7 +354,9 @@ public final class DhcpServer {
             return;
         }
         if (kind == RequestKind.RENEWING && ignoreRenewals) {
-            lan.event("DHCP " + Ip.format(address) + ": RENEWING request ignored (fault)");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": RENEWING request ignored (fault)");
+            }
             return;
         }
         if (nakRequests > 0) {
@@ -402,7 +414,9 @@ public final class DhcpServer {
         if (slot >= 0 && state[slot] != FREE && sameClient(slot)) {
             state[slot] = DECLINED;
             expires[slot] = Long.MAX_VALUE;
-            lan.event("DHCP " + Ip.format(address) + ": " + Ip.format(requestedIp) + " declined, not offered again");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": " + Ip.format(requestedIp) + " declined, not offered again");
+            }
         }
     }
 
@@ -422,7 +436,9 @@ public final class DhcpServer {
     private void expire(long now) {
         for (int s = 0; s < poolSize; s++) {
             if ((state[s] == OFFERED || state[s] == BOUND) && expires[s] <= now) {
-                lan.event("DHCP " + Ip.format(address) + ": lease of " + Ip.format(poolFirst + s) + " expired");
+                if (lan.tracing()) {
+                    lan.event("DHCP " + Ip.format(address) + ": lease of " + Ip.format(poolFirst + s) + " expired");
+                }
                 state[s] = FREE;
             }
         }
