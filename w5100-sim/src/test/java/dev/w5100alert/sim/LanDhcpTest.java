@@ -292,4 +292,14 @@ class LanDhcpTest {
         assertEquals(mine, ack.yiaddr());
         assertEquals(1, server().requests(RequestKind.INIT_REBOOT));
     }
+
+    @Test
+    void aServerThatForgotItsLeasesRefusesTheRenewal() {
+        start();
+        int mine = lease();
+        w.address(mine, ip("255.255.255.0"), SERVER);
+        server().forgetLeases();
+        assertTrue(server().leases().isEmpty());
+        assertEquals(NAK, exchange(new DhcpPacket(REQUEST, XID).ciaddr(mine).unicastReply().build(), SERVER).type());
+    }
 }

@@ -638,6 +638,12 @@ public final class DhcpServer {
         return this;
     }
 
+    /** The server restarts without its lease database: every offer, lease and declined address is forgotten. */
+    public DhcpServer forgetLeases() {
+        java.util.Arrays.fill(state, FREE);
+        return this;
+    }
+
     /** Virtual time between a message and its answer. */
     public DhcpServer replyDelayMillis(long millis) {
         replyDelayNanos = Ip.checkDelay(millis);

@@ -158,4 +158,16 @@ class LanConformanceTest {
             assertEquals(0, min, "bytes per 200 rounds: " + java.util.Arrays.toString(windows));
         }
     }
+
+    @Test
+    void anOccupiedAddressAnswersArpSoTheSendSucceedsWhileAFreeOneIsUnreachable() {
+        try (Rig rig = new Rig(lan()).up()) {
+            rig.sim.lan().occupy("192.168.1.100");
+            UdpSocket u = rig.driver.openUdp(68);
+            byte[] probe = {0};
+            assertEquals(1, u.sendTo(Ipv4.of(192, 168, 1, 100), 9, probe, 0, 1), "taken: ARP answered");
+            assertEquals(UdpSocket.FAILED, u.sendTo(Ipv4.of(192, 168, 1, 101), 9, probe, 0, 1), "free: ARP unanswered");
+            assertEquals(dev.w5100alert.hal.SocketFailure.UNREACHABLE, u.failure());
+        }
+    }
 }
