@@ -302,4 +302,19 @@ class LanDhcpTest {
         assertTrue(server().leases().isEmpty());
         assertEquals(NAK, exchange(new DhcpPacket(REQUEST, XID).ciaddr(mine).unicastReply().build(), SERVER).type());
     }
+
+    @Test
+    void aUnicastRenewalReachesOnlyTheServerItIsSentTo() {
+        start(b -> b.dhcpServer("192.168.1.2", d -> d.pool("192.168.1.100", "192.168.1.110")));
+        assertTrue(w.sendTo(0, BROADCAST, 67, new DhcpPacket(DISCOVER, XID).build()));
+        Reply offer = Reply.of(w.receive(0, 100));
+        w.receive(0, 100); // the second server's offer
+        assertEquals(ACK, exchange(new DhcpPacket(REQUEST, XID).ipOption(50, offer.yiaddr()).ipOption(54, SERVER)
+                .build(), BROADCAST).type());
+        w.address(offer.yiaddr(), ip("255.255.255.0"), SERVER);
+        assertEquals(ACK, exchange(new DhcpPacket(REQUEST, XID).ciaddr(offer.yiaddr()).unicastReply().build(), SERVER)
+                .type());
+        assertNull(w.receive(0, 100), "the other server never saw the renewal");
+        assertEquals(0, sim.lan().dhcp("192.168.1.2").requests(RequestKind.RENEWING));
+    }
 }

@@ -310,4 +310,19 @@ class LanDnsTest {
             assertEquals(2, ask(0x4243, "smtp.example.com", 1).answers().size(), "its own records are not forwarded");
         }
     }
+
+    @Test
+    void aQuestionWithASelfOrForwardPointerIsAFormatError() {
+        start();
+        byte[] self = {0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, (byte) 0xC0, 12, 0, 1, 0, 1};
+        assertTrue(w.sendTo(0, DNS, 53, self));
+        assertEquals(1, Reply.of(w.receive(0, 100)).rcode(), "self pointer");
+        byte[] forward = {0, 2, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, (byte) 0xC0, 18, 0, 1, 0, 1, 1, 'a', 0};
+        assertTrue(w.sendTo(0, DNS, 53, forward));
+        assertEquals(1, Reply.of(w.receive(0, 100)).rcode(), "forward pointer");
+        byte[] ok = {0, 4, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 4, 's', 'm', 't', 'p', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+            3, 'c', 'o', 'm', 0, 0, 1, 0, 1};
+        assertTrue(w.sendTo(0, DNS, 53, ok));
+        assertEquals(0, Reply.of(w.receive(0, 100)).rcode(), "a plain name is fine");
+    }
 }
