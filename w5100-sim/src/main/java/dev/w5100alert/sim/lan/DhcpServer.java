@@ -633,6 +633,9 @@ public final class DhcpServer {
 
     /** T1 and T2 of later answers (0 = the defaults of lease/2 and lease*7/8). */
     public DhcpServer renewalTimes(long t1, long t2) {
+        if (t1 < 0 || t2 < 0 || t1 > 0xFFFFFFFEL || t2 > 0xFFFFFFFEL) {
+            throw new IllegalArgumentException("T1 and T2 must be 0..4294967294 s, got " + t1 + ", " + t2);
+        }
         t1Seconds = t1;
         t2Seconds = t2;
         return this;
