@@ -317,4 +317,29 @@ class LanDhcpTest {
         assertNull(w.receive(0, 100), "the other server never saw the renewal");
         assertEquals(0, sim.lan().dhcp("192.168.1.2").requests(RequestKind.RENEWING));
     }
+
+    @Test
+    void anInfiniteLeaseNeverExpiresAndCarriesNoRenewalTimes() {
+        start(b -> b.dhcpServer("192.168.1.1", d -> d.leaseSeconds(DhcpServer.INFINITE)));
+        Reply offer = exchange(new DhcpPacket(DISCOVER, XID).build(), BROADCAST);
+        assertEquals(-1, offer.ipOption(51), "0xFFFFFFFF");
+        assertFalse(offer.options().containsKey(58));
+        assertFalse(offer.options().containsKey(59));
+        exchange(new DhcpPacket(REQUEST, XID).ipOption(50, offer.yiaddr()).ipOption(54, SERVER).build(), BROADCAST);
+        clock.advanceMillis(10L * 365 * 24 * 3600 * 1000);
+        assertEquals(1, server().leases().size());
+    }
+
+    @Test
+    void aFullPoolLeavesDiscoversUnanswered() {
+        start(b -> b.dhcpServer("192.168.1.1", d -> d.pool("192.168.1.100", "192.168.1.101")));
+        for (int i = 0; i < 2; i++) {
+            byte[] mac = {0x02, 0, 0, 0, 1, (byte) i};
+            assertNotNull(exchange(new DhcpPacket(DISCOVER, XID + i).mac(mac).build(), BROADCAST));
+        }
+        assertNull(exchange(new DhcpPacket(DISCOVER, XID + 2).build(), BROADCAST));
+        assertEquals(1, server().poolExhausted());
+        clock.advanceMillis(121_000);
+        assertNotNull(exchange(new DhcpPacket(DISCOVER, XID + 3).build(), BROADCAST), "offers lapse after 120 s");
+    }
 }

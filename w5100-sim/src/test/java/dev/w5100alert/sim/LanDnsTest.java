@@ -325,4 +325,28 @@ class LanDnsTest {
         assertTrue(w.sendTo(0, DNS, 53, ok));
         assertEquals(0, Reply.of(w.receive(0, 100)).rcode(), "a plain name is fine");
     }
+
+    @Test
+    void aHeldNameWithoutRecordsOfTheTypeIsAnEmptyAnswerAndAnyGetsTheChain() {
+        start();
+        Reply aaaa = ask(40, "smtp.example.com", 28);
+        assertEquals(0, aaaa.rcode());
+        assertTrue(aaaa.answers().isEmpty());
+        Reply any = ask(41, "mail.example.com", 255);
+        assertEquals(4, any.answers().size());
+    }
+
+    @Test
+    void moreRecordsThanFitIn512BytesSetTcAndKeepWhatFits() {
+        start(b -> b.dnsServer("192.168.1.53", d -> {
+            for (int i = 1; i <= 40; i++) {
+                d.a("many.example.com", "10.0.0." + i);
+            }
+        }));
+        Reply r = ask(42, "many.example.com", 1);
+        assertTrue(r.tc());
+        assertTrue(r.raw().length <= 512, r.raw().length + " bytes");
+        assertEquals((512 - 12 - 22) / 16, r.answers().size());
+        assertEquals("10.0.0.1", r.answers().get(0).data());
+    }
 }

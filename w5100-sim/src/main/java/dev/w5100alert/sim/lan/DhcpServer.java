@@ -145,9 +145,12 @@ public final class DhcpServer {
         hostnameLen = new int[poolSize];
     }
 
+    /** Option 51's "infinity" (RFC 2132 9.2): the lease never expires. */
+    public static final long INFINITE = 0xFFFFFFFFL;
+
     static long checkSeconds(long s, String what) {
-        if (s < 1 || s > 0xFFFFFFFEL) {
-            throw new IllegalArgumentException(what + " must be 1..4294967294 s, got " + s);
+        if (s < 1 || s > INFINITE) {
+            throw new IllegalArgumentException(what + " must be 1..4294967295 s (the last: infinite), got " + s);
         }
         return s;
     }
@@ -397,7 +400,7 @@ public final class DhcpServer {
 
     private void ack(byte[] in, int slot, long now) {
         state[slot] = BOUND;
-        expires[slot] = now + leaseSeconds * 1_000_000_000L;
+        expires[slot] = leaseSeconds == INFINITE ? Long.MAX_VALUE : now + leaseSeconds * 1_000_000_000L;
         claim(slot, in);
         reply(in, MessageType.ACK, poolFirst + slot, true, now);
     }
@@ -552,12 +555,12 @@ public final class DhcpServer {
                 }
             }
             case 58 -> {
-                if (withLease) {
+                if (withLease && (leaseSeconds != INFINITE || t1Seconds > 0)) {
                     p = put32Option(p, 58, (int) t1(), limit);
                 }
             }
             case 59 -> {
-                if (withLease) {
+                if (withLease && (leaseSeconds != INFINITE || t2Seconds > 0)) {
                     p = put32Option(p, 59, (int) t2(), limit);
                 }
             }
@@ -625,7 +628,7 @@ public final class DhcpServer {
         return this;
     }
 
-    /** Lease time of later OFFERs and ACKs; T1/T2 follow it unless set. */
+    /** Lease time of later OFFERs and ACKs ({@link #INFINITE}: never expires, no T1/T2 unless set). */
     public DhcpServer leaseSeconds(long seconds) {
         leaseSeconds = checkSeconds(seconds, "lease");
         return this;

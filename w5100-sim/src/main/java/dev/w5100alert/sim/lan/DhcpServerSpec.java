@@ -102,7 +102,7 @@ public final class DhcpServerSpec {
         return this;
     }
 
-    /** Option 51; T1/T2 follow it unless set. */
+    /** Option 51; T1/T2 follow it unless set. {@link DhcpServer#INFINITE}: never expires, T1/T2 not sent unless set. */
     public DhcpServerSpec leaseSeconds(long seconds) {
         leaseSeconds = DhcpServer.checkSeconds(seconds, "lease");
         return this;
