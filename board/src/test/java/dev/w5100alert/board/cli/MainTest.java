@@ -123,7 +123,7 @@ class MainTest {
         int code = run(Map.of("W5100_SMTP_PASSWORD", "pw-for-test"), "send-test", "--config", conf.toString(), "--simulated");
         assertEquals(0, code, () -> out() + err());
         assertTrue(out().contains(" -> RCPT TO:<ops@example.org>"), out());
-        assertTrue(out().contains("RESULT: DELIVERED"), out());
+        assertTrue(out().contains("RESULT: delivered to 1 recipient(s)"), out());
         assertFalse(out().contains("pw-for-test"));
     }
 
