@@ -196,7 +196,7 @@ public final class ConfigParser {
                 String key = line.substring(0, eq).strip();
                 String value = line.substring(eq + 1).strip();
                 if (current == null) {
-                    error(n, key, "key outside any section; put it under a [section] header");
+                    error(n, key.isEmpty() ? "(none)" : key, "key outside any section; put it under a [section] header");
                     continue;
                 }
                 String dotted = current.keyPrefix() + "." + key;
@@ -739,7 +739,7 @@ public final class ConfigParser {
                 case "password" -> {
                     warnIfReadableByOthers(source, "it holds smtp.password (line " + e.line() + ")");
                     warnings.add("smtp.password is written in the configuration file; prefer password-file "
-                            + "(mode 0600) or password-env");
+                            + "(readable by the service only) or password-env");
                     return e.value();
                 }
                 case "password-env" -> {
