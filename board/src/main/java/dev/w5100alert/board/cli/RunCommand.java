@@ -145,7 +145,6 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             }
         } finally {
             if (greenMail != null) {
-                log.info("run", "embedded GreenMail received " + greenMail.getReceivedMessages().length + " message(s)");
                 greenMail.stop();
             }
         }

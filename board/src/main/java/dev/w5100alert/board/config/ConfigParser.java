@@ -802,7 +802,7 @@ public final class ConfigParser {
             String dir = s == null ? "/var/lib/w5100-alert" : string(s, "directory", "/var/lib/w5100-alert", false);
             Path d;
             try {
-                d = baseDir == null ? Path.of(dir) : baseDir.resolve(dir);
+                d = (baseDir == null ? Path.of(dir) : baseDir.resolve(dir)).normalize();
             } catch (InvalidPathException ex) {
                 error(s.entries.get("directory").line(), "outbox.directory", "is not a usable directory name ("
                         + ex.getReason() + ")");
