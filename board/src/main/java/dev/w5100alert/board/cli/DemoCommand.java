@@ -175,13 +175,13 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
             long queued = board.stack.agent.queuedCount();
             long delivered = board.stack.agent.deliveredCount();
             int pending = board.stack.outbox.pendingCount();
+            boolean ok = next == script.size() && queued > 0 && delivered == queued && pending == 0;
             out.println();
-            out.println("== " + delivered + " of " + queued + " alert(s) delivered"
+            (ok ? out : err).println("== " + delivered + " of " + queued + " alert(s) delivered"
                     + (pending > 0 ? ", " + pending + " still in the outbox" : "")
                     + (board.stack.agent.failedCount() > 0 ? ", " + board.stack.agent.failedCount() + " failed" : "")
                     + " in " + (System.nanoTime() - start) / 1_000_000L + " ms; simulated chip: "
                     + board.sim.counters().frames() + " SPI frames, " + board.sim.counters().commands() + " socket commands");
-            boolean ok = next == script.size() && queued > 0 && delivered == queued && pending == 0;
             return ok ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
         }
     }

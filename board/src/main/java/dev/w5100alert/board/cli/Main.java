@@ -39,7 +39,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(spec.commandLine().getErr()); // no command given: a usage error, on stderr
         return ExitCodes.USAGE;
     }
 
@@ -188,7 +188,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
+            spec.commandLine().usage(spec.commandLine().getErr()); // no command given: a usage error, on stderr
             return ExitCodes.USAGE;
         }
     }

@@ -811,6 +811,9 @@ public final class ConfigParser {
             if (s == null) {
                 return new BoardConfig.OutboxSettings(d, 1000, Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofDays(3));
             }
+            if (s.entries.containsKey("directory") && Files.exists(d) && !Files.isDirectory(d)) {
+                error(s.entries.get("directory").line(), "outbox.directory", d + " exists and is not a directory");
+            }
             int capacity = integer(s, "capacity", 1000, 1, 100_000, false);
             Duration initial = duration(s, "retry-initial", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1));
             Duration max = duration(s, "retry-max", Duration.ofMinutes(30), Duration.ofMillis(100), Duration.ofDays(1));

@@ -44,13 +44,21 @@ public final class EngineTransport implements MailTransport {
 
     @Override
     public void start(Alert alert, long nowNanos) {
+        SmtpEngine e;
+        try {
+            e = engine();
+        } catch (IllegalArgumentException ex) {
+            // Not this alert's fault (the settings behind the engine): never a reason to drop the alert.
+            throw new IllegalStateException("SMTP engine cannot be built: " + ex.getMessage(), ex);
+        }
         fill(message, alert, sender);
-        engine().start(message, nowNanos);
+        e.start(message, nowNanos);
     }
 
     /**
      * Copies a stored alert into {@code message}; throws {@link IllegalArgumentException} when it does not fit
-     * the {@link #LIMITS} (the loop treats that as a permanent, local failure of this one alert).
+     * the {@link #LIMITS} (the loop treats that as a permanent, local failure of this one alert). {@link #start}
+     * throws {@link IllegalArgumentException} only for faults of the alert itself.
      */
     static void fill(MailMessage message, Alert alert, String sender) {
         message.clear().from(sender);

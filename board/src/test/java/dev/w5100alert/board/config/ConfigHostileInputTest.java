@@ -162,6 +162,14 @@ class ConfigHostileInputTest {
         assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
     }
 
+    @Test
+    void anOutboxDirectoryThatIsAFileIsAnErrorNamingTheKey() throws Exception {
+        Files.writeString(tmp.resolve("afile"), "x");
+        ConfigError e = onlyError(ConfigParserTest.VALID + "\n[outbox]\ndirectory = afile\n");
+        assertEquals("outbox.directory", e.key());
+        assertEquals(27, e.line(), e::toString);
+    }
+
     // ---------------------------------------------------------------- permission advice
 
     static final UserPrincipal ROOT = () -> "root";
