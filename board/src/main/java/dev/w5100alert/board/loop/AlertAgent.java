@@ -72,6 +72,8 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     private long failed;
     private long chipResets;
     private long faults;
+    private long faultsUnlogged;
+    private long lastFaultLog;
 
     public AlertAgent(List<BoardConfig.Sensor> sensors, SensorEventQueue queue, SensorLevels levels,
                       boolean[] initialLevels, Outbox outbox, MailTransport transport, ChipSupervisor chip,
@@ -165,7 +167,15 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         nextScan = now + MAX_SCAN_GAP_NANOS; // no hot loop if the fault repeats
         String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (a == null) {
-            log.error(C, "unexpected fault in the service loop (" + what + "); the loop goes on");
+            // A fault outside any send may repeat every cycle: one line per second at most, with the count.
+            if (faultsUnlogged > 0 && now - lastFaultLog < 1_000_000_000L) {
+                faultsUnlogged++;
+                return;
+            }
+            log.error(C, "unexpected fault in the service loop (" + what + "); the loop goes on"
+                    + (faultsUnlogged > 1 ? " (" + (faultsUnlogged - 1) + " more since the last report)" : ""));
+            lastFaultLog = now;
+            faultsUnlogged = 1;
             return;
         }
         log.error(C, "unexpected fault while sending alert " + a.id() + " (" + what + "); it stays queued and is "
@@ -232,7 +242,20 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     private int raiseAlerts(long now) {
         int work = 0;
         for (SensorAlerter a : alerters) {
-            Alert alert = a.poll(now);
+            Alert alert;
+            try {
+                alert = a.poll(now);
+            } catch (IllegalArgumentException e) {
+                // The rule cannot render (the configuration check makes this impossible; kept as a bound): report
+                // the changes as lost, in the log, instead of failing on them every cycle.
+                int lost = a.pending();
+                a.accepted(now, clock.epochMillis());
+                failed++;
+                log.error(C, "cannot build the alert for sensor " + a.sensorName() + " (" + e.getMessage() + "); "
+                        + lost + " change(s) not mailed");
+                work++;
+                continue;
+            }
             if (alert == null) {
                 continue;
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.w5100alert.board.alert.Alert;
+import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.mail.Delivery;
 import dev.w5100alert.board.mail.MailTransport;
@@ -12,6 +13,7 @@ import dev.w5100alert.board.outbox.Outbox;
 import dev.w5100alert.board.sensor.SensorEventQueue;
 import dev.w5100alert.board.testing.ManualClock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,59 @@ class AlertAgentFaultTest {
             assertEquals(2, log.lines().stream().filter(l -> l.contains("unexpected fault while sending alert")).count(),
                     log.lines()::toString);
             assertTrue(t.aborted >= 2);
+        }
+    }
+
+    @Test
+    void aRuleThatCannotRenderCostsOneLogLineNotTheLoop() throws Exception {
+        BoardConfig.Sensor bad = new BoardConfig.Sensor("door", 17, BoardConfig.Pull.UP, false, Duration.ofMillis(50),
+                "open", "closed", new BoardConfig.AlertRule("{unchecked}", "{sensor}", List.of("ops@example.org"),
+                        Duration.ofSeconds(60), true, 0));
+        SensorEventQueue queue = new SensorEventQueue(4);
+        FaultyTransport t = new FaultyTransport(0);
+        try (Outbox o = Outbox.open(dir, 10, new Backoff(S, 2 * S, 3), 86_400_000L, log)) {
+            AlertAgent agent = new AlertAgent(List.of(bad), queue, i -> true, new boolean[] {false}, o, t,
+                    ChipSupervisor.NONE, clock, log, 5 * S);
+            queue.offer(0, true, clock.epochMillis(), clock.nanoTime());
+            long end = clock.nanoTime() + 5 * S;
+            while (clock.nanoTime() - end < 0) {
+                if (agent.doWork(clock.nanoTime()) == 0) {
+                    clock.idle();
+                }
+            }
+            assertEquals(1, log.lines().stream().filter(l -> l.contains("cannot build the alert for sensor door")).count(),
+                    log.lines()::toString);
+            assertEquals(0, agent.pendingChanges());
+            assertEquals(0, t.started);
+            assertEquals(0, agent.faultCount());
+        }
+    }
+
+    @Test
+    void aFaultThatRepeatsEveryCycleIsLoggedAtMostOncePerSecond() throws Exception {
+        SensorEventQueue queue = new SensorEventQueue(4);
+        ChipSupervisor broken = new ChipSupervisor() {
+            @Override
+            public boolean responding() {
+                throw new IllegalStateException("probe broken");
+            }
+
+            @Override
+            public String reset() {
+                return null;
+            }
+        };
+        try (Outbox o = Outbox.open(dir, 10, new Backoff(S, 2 * S, 3), 86_400_000L, log)) {
+            AlertAgent agent = new AlertAgent(List.of(AlertAgentTest.door()), queue, i -> false, new boolean[] {false},
+                    o, new FaultyTransport(0), broken, clock, log, 1_000_000L);
+            long end = clock.nanoTime() + 3 * S;
+            while (clock.nanoTime() - end < 0) {
+                agent.doWork(clock.nanoTime());
+                clock.advanceNanos(10_000_000L);
+            }
+            long lines = log.lines().stream().filter(l -> l.contains("probe broken")).count();
+            assertTrue(agent.faultCount() >= 290, "every cycle faulted: " + agent.faultCount());
+            assertTrue(lines >= 3 && lines <= 4, log.lines()::toString);
         }
     }
 }
