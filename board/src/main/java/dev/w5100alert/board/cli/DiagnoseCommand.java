@@ -38,6 +38,7 @@ final class DiagnoseCommand extends TargetCommand {
                 out.println("   diagnosis: " + e.diagnosis() + " - " + e.diagnosis().advice());
                 out.println("   registers as read:");
                 out.print(indent(RegisterDump.of(t.stack.driver)));
+                err.println("diagnose: no working W5100 on SPI: " + e.diagnosis().advice());
                 return ExitCodes.NO_CHIP;
             }
             out.println("2. Register dump");
@@ -50,6 +51,8 @@ final class DiagnoseCommand extends TargetCommand {
                 ConnectOutcome o = socket.connect(server, cfg.smtp().port(), cfg.smtp().timeout().toNanos());
                 out.println("   " + o + ": " + explain(o));
                 if (o != ConnectOutcome.CONNECTED) {
+                    err.println("diagnose: SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port()
+                            + " not reachable: " + explain(o));
                     return ExitCodes.SERVER_UNREACHABLE;
                 }
                 out.println("4. EHLO capability probe");
@@ -73,7 +76,11 @@ final class DiagnoseCommand extends TargetCommand {
                 if (cfg.smtp().hasCredentials() && !auth) {
                     out.println("   WARNING: credentials are configured but the server offers no AUTH");
                 }
-                return ehlo.startsWith("250") ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
+                if (!ehlo.startsWith("250")) {
+                    err.println("diagnose: the server did not accept EHLO");
+                    return ExitCodes.NOT_DELIVERED;
+                }
+                return ExitCodes.OK;
             } finally {
                 socket.close(1_000_000_000L);
             }
