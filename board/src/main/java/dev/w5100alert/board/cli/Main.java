@@ -256,7 +256,13 @@ public final class Main implements Callable<Integer> {
                 + "gpio groups? Without hardware use --simulated, or the demo command.";
     }
 
+    /**
+     * A throw-away outbox for the tools (demo, send-test, diagnose); the caller deletes it when done, and a
+     * shutdown hook deletes it when the command is stopped by SIGTERM or Ctrl-C first.
+     */
     static Path tempOutbox() throws IOException {
-        return Files.createTempDirectory("w5100-alert-outbox");
+        Path dir = Files.createTempDirectory("w5100-alert-outbox");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> DemoCommand.deleteTree(dir), "w5100-alert-temp-cleanup"));
+        return dir;
     }
 }

@@ -31,8 +31,9 @@ class ChildProcessCliTest {
     Path dir;
 
     Process start(Path stderr, String... args) throws Exception {
+        Files.createDirectories(dir.resolve("tmp"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(stderr.toFile());
         pb.environment().put("W5100_SMTP_PASSWORD", "child-secret");
@@ -129,6 +130,30 @@ class ChildProcessCliTest {
             return Files.exists(p) ? Files.readString(p) : "";
         } catch (java.io.IOException e) {
             return e.toString();
+        }
+    }
+
+    @Test
+    void sendTestRemovesItsTemporaryOutboxOnSigterm() throws Exception {
+        Path conf = dir.resolve("plain.conf");
+        Files.writeString(conf, CommandLineHostileTest.PLAIN);
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer(Behaviour.STALL_AFTER_DATA)) {
+            Path log = dir.resolve("send-test.err");
+            Process p = start(log, "send-test", "--config", conf.toString(), "--simulated", "--smtp-port",
+                    String.valueOf(server.port()));
+            Thread drain = new Thread(() -> new BufferedReader(new InputStreamReader(p.getInputStream())).lines().count());
+            drain.setDaemon(true);
+            drain.start();
+            assertTrue(server.stalled.await(30, TimeUnit.SECONDS), () -> read(log));
+            try (var s = Files.list(dir.resolve("tmp"))) {
+                assertEquals(1, s.filter(f -> f.getFileName().toString().startsWith("w5100-alert-outbox")).count());
+            }
+            p.destroy(); // SIGTERM
+            waitFor(p);
+            try (var s = Files.list(dir.resolve("tmp"))) {
+                assertEquals(0, s.filter(f -> f.getFileName().toString().startsWith("w5100-alert-outbox")).count(),
+                        () -> read(log));
+            }
         }
     }
 }
