@@ -32,6 +32,12 @@ import java.util.regex.Pattern;
  * in a value is a line break and {@code \\} a backslash. Unknown sections and keys, duplicates,
  * missing keys and bad values are all errors: a typo must never silently fall back to a default.
  *
+ * <p>Strict means: numbers are ASCII digits without sign or leading zeros, control characters are refused
+ * in every line, only a regular file is read and at most {@link #MAX_FILE_BYTES} of it, and a configuration
+ * is accepted only when the service can start with it and every alert it can raise is sendable (each
+ * sensor's worst-case alert, {@link SensorAlerter#worstCase}, passes the message limits and rendering that a
+ * real send uses). {@code config check} and {@code run} both come here, so they cannot disagree.
+ *
  * <p>All errors are collected (not just the first) and thrown together as a {@link ConfigException};
  * each names the key, the line and what is wrong. Warnings (for example a credentials file readable
  * by other users) do not stop the program and are returned in {@link BoardConfig#warnings()}.
