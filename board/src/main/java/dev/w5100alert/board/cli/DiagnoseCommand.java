@@ -51,8 +51,6 @@ final class DiagnoseCommand extends TargetCommand {
                 ConnectOutcome o = socket.connect(server, cfg.smtp().port(), cfg.smtp().timeout().toNanos());
                 out.println("   " + o + ": " + explain(o));
                 if (o != ConnectOutcome.CONNECTED) {
-                    err.println("diagnose: SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port()
-                            + " not reachable: " + explain(o));
                     return ExitCodes.SERVER_UNREACHABLE;
                 }
                 out.println("4. EHLO capability probe");
@@ -76,11 +74,7 @@ final class DiagnoseCommand extends TargetCommand {
                 if (cfg.smtp().hasCredentials() && !auth) {
                     out.println("   WARNING: credentials are configured but the server offers no AUTH");
                 }
-                if (!ehlo.startsWith("250")) {
-                    err.println("diagnose: the server did not accept EHLO");
-                    return ExitCodes.NOT_DELIVERED;
-                }
-                return ExitCodes.OK;
+                return ehlo.startsWith("250") ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
             } finally {
                 socket.close(1_000_000_000L);
             }
