@@ -471,6 +471,7 @@ public final class ConfigParser {
             BoardConfig.Hardware hardware = hardware();
             BoardConfig.Smtp smtp = smtp(baseDir, source);
             BoardConfig.OutboxSettings outbox = outbox(baseDir);
+            checkAddresses(network, smtp);
             List<BoardConfig.Sensor> sensorList = new ArrayList<>();
             Map<Integer, String> pins = new LinkedHashMap<>();
             if (hardware != null && hardware.resetPin() >= 0) {
@@ -562,6 +563,39 @@ public final class ConfigParser {
             return e == null ? s.line : e.line();
         }
 
+
+        /**
+         * Addresses no TCP connection can use: a multicast or reserved (class E) address for the board or the
+         * server, the board's own address as the server, or the board on its subnet's network or broadcast
+         * address.
+         */
+        private void checkAddresses(BoardConfig.Network network, BoardConfig.Smtp smtp) {
+            if (network != null && network.ip() != null) {
+                int ip = Ipv4.toInt(network.ip());
+                int line = sections.get("network").entries.get("ip").line();
+                if ((ip >>> 28) >= 0xE) {
+                    error(line, "network.ip", Ipv4.format(network.ip()) + " is a multicast or reserved address; give "
+                            + "the board one host's address");
+                } else if (network.subnet() != null) {
+                    int mask = Ipv4.toInt(network.subnet());
+                    if (mask != -1 && mask != -2 && ((ip & ~mask) == 0 || (ip | mask) == -1)) {
+                        error(line, "network.ip", Ipv4.format(network.ip()) + " is the "
+                                + ((ip & ~mask) == 0 ? "network" : "broadcast") + " address of its subnet "
+                                + Ipv4.format(network.subnet()) + "; give the board a host address");
+                    }
+                }
+            }
+            if (smtp != null && smtp.server() != null) {
+                int server = Ipv4.toInt(smtp.server());
+                int line = sections.get("smtp").entries.get("server").line();
+                if ((server >>> 28) >= 0xE) {
+                    error(line, "smtp.server", smtp.serverText() + " is a multicast or reserved address; SMTP needs "
+                            + "one host's address");
+                } else if (network != null && network.ip() != null && server == Ipv4.toInt(network.ip())) {
+                    error(line, "smtp.server", smtp.serverText() + " is the board's own network.ip");
+                }
+            }
+        }
 
         BoardConfig.Network network() {
             Section s = required("network");
