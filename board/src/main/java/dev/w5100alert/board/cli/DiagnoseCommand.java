@@ -43,6 +43,7 @@ final class DiagnoseCommand extends TargetCommand {
                 out.println("   diagnosis: " + e.diagnosis() + " - " + e.diagnosis().advice());
                 out.println("   registers as read:");
                 out.print(indent(RegisterDump.of(t.stack.driver)));
+                err.println("diagnose: no working W5100 on SPI: " + e.diagnosis().advice());
                 return ExitCodes.NO_CHIP;
             }
             out.println("2. Register dump");
