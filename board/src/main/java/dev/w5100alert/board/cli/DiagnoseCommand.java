@@ -5,8 +5,15 @@ import dev.w5100alert.board.config.Ipv4;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.mail.TlsMessages;
 import dev.w5100alert.board.stack.RegisterDump;
+import dev.w5100alert.firmware.codec.ReplyParser;
+import dev.w5100alert.firmware.codec.SecretMask;
+import dev.w5100alert.firmware.net.TcpLink;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.ConnectOutcome;
+import dev.w5100alert.hal.Clock;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 
 /**
@@ -22,6 +29,9 @@ import picocli.CommandLine.Command;
                 + "and probes its EHLO capabilities. Sends no mail."},
         footer = ExitCodes.HELP)
 final class DiagnoseCommand extends TargetCommand {
+
+    /** Lines of one reply printed; the rest are counted (the reply's deadline bounds how many can come). */
+    private static final int MAX_SHOWN_LINES = 1000;
 
     @Override
     int onTarget(BoardConfig configured) throws Exception {
@@ -68,6 +78,166 @@ final class DiagnoseCommand extends TargetCommand {
             case CHIP_ERROR -> "the chip stopped accepting commands";
             case IN_PROGRESS -> "still connecting";
         };
+    }
+
+    /** What a server could echo back: the password as is and in Base64, and the AUTH payloads. */
+    static SecretMask secrets(BoardConfig.Smtp smtp) {
+        SecretMask mask = new SecretMask();
+        if (smtp.hasCredentials()) {
+            byte[] user = smtp.username().getBytes(StandardCharsets.UTF_8);
+            byte[] pass = smtp.password().getBytes(StandardCharsets.UTF_8);
+            byte[] plain = ("\0" + smtp.username() + "\0" + smtp.password()).getBytes(StandardCharsets.UTF_8);
+            mask.add(pass, true).add(plain, false).add(user, false);
+        }
+        return mask;
+    }
+
+    /** One reply as shown: its lines (masked, code included), and what went wrong if it did not complete. */
+    record Reply(boolean complete, int code, List<String> lines, int notShown, String problem) {
+        boolean accepted() {
+            return complete && code == 250;
+        }
+
+        /** Whether a line after the first (an EHLO keyword line) starts with {@code keyword}. */
+        boolean offers(String keyword) {
+            for (int i = 1; i < lines.size(); i++) {
+                String l = lines.get(i);
+                if (l.length() > 4 && l.regionMatches(true, 4, keyword, 0, keyword.length())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String show(String prefix) {
+            StringBuilder sb = new StringBuilder();
+            for (String l : lines) {
+                sb.append(sb.length() == 0 ? "" : "\n").append(prefix).append(l);
+            }
+            if (notShown > 0) {
+                sb.append('\n').append(prefix).append("(").append(notShown).append(" more lines not shown)");
+            }
+            if (problem != null) {
+                sb.append(sb.length() == 0 ? "" : "\n").append(prefix).append("(").append(problem).append(")");
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Reads SMTP replies line by line with the firmware's {@link ReplyParser} from a {@link TcpLink} (plain, or a
+     * TLS link inside TLS): a reply may have any number of lines (memory is one line of 512 bytes), each read is
+     * bounded in time by a deadline for the whole reply (so a server that trickles bytes cannot stretch it), and
+     * every line passes the secret mask before it is kept. Bytes after a reply stay for the next one, except when
+     * {@link #discard()} drops them (after STARTTLS's 220, where they must never be read as replies).
+     */
+    static final class ReplyReader {
+        private final TcpLink link;
+        private final SecretMask mask;
+        private final ReplyParser parser = new ReplyParser(512);
+        private final byte[] buf = new byte[512];
+        private int pos;
+        private int end;
+
+        ReplyReader(TcpLink link, SecretMask mask) {
+            this.link = link;
+            this.mask = mask;
+        }
+
+        /** Drops what arrived and was not read yet. */
+        void discard() {
+            pos = 0;
+            end = 0;
+        }
+
+        /**
+         * Waits until a byte is there and returns it without consuming it: -1 when nothing came within
+         * {@code timeoutNanos}, -2 when the connection ended.
+         */
+        int peek(long timeoutNanos) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (pos == end) {
+                int f = fill(deadline);
+                if (f < 0) {
+                    return f;
+                }
+            }
+            return buf[pos] & 0xFF;
+        }
+
+        /** One read into the buffer; 1 when bytes came, -1 on the deadline, -2 when the link ended. */
+        private int fill(long deadline) {
+            while (System.nanoTime() - deadline < 0) {
+                int n = link.read(buf, 0, buf.length);
+                if (n < 0) {
+                    return -2;
+                }
+                if (n > 0) {
+                    pos = 0;
+                    end = n;
+                    return 1;
+                }
+                if (link.poll() == TcpLink.State.FAILED) {
+                    return -2;
+                }
+                Clock.SYSTEM.idle();
+            }
+            return -1;
+        }
+
+        Reply read(long timeoutNanos) {
+            parser.reset();
+            List<String> lines = new ArrayList<>();
+            int notShown = 0;
+            String problem = null;
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (true) {
+                if (pos == end) {
+                    int f = fill(deadline);
+                    if (f == -1) {
+                        problem = "no complete reply within " + Math.max(1, timeoutNanos / 1_000_000_000L) + " s";
+                        break;
+                    }
+                    if (f == -2) {
+                        problem = "connection closed";
+                        break;
+                    }
+                    continue;
+                }
+                pos += parser.feed(buf, pos, end - pos);
+                ReplyParser.Status st = parser.status();
+                if (st == ReplyParser.Status.LINE || st == ReplyParser.Status.COMPLETE) {
+                    if (lines.size() < MAX_SHOWN_LINES) {
+                        lines.add(line());
+                    } else {
+                        notShown++;
+                    }
+                    if (st == ReplyParser.Status.COMPLETE) {
+                        return new Reply(true, parser.code(), lines, notShown, null);
+                    }
+                } else if (st == ReplyParser.Status.ERROR) {
+                    lines.add(line());
+                    return new Reply(false, 0, lines, notShown, parser.errorText());
+                }
+            }
+            if (parser.status() == ReplyParser.Status.INCOMPLETE && parser.lineLength() > 0) {
+                lines.add(line()); // the start of a line that never ended
+            }
+            return new Reply(false, 0, lines, notShown, problem);
+        }
+
+        private String line() {
+            byte[] b = parser.buffer();
+            int n = parser.lineLength();
+            mask.mask(b, 0, n);
+            StringBuilder sb = new StringBuilder(Math.min(n, 200));
+            for (int i = 0; i < Math.min(n, 200); i++) {
+                int c = b[i] & 0xFF;
+                // Control bytes and non-ASCII from a hostile peer must not drive the reader's terminal.
+                sb.append(c < 0x20 || c >= 0x7F ? '?' : (char) c);
+            }
+            return n > 200 ? sb.append("...").toString() : sb.toString();
+        }
     }
 
     private static String indent(String s) {

@@ -4,6 +4,7 @@ import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.config.Ipv4;
 import dev.w5100alert.board.mail.TlsMessages;
 import dev.w5100alert.board.stack.BoardStack;
+import dev.w5100alert.firmware.codec.SecretMask;
 import dev.w5100alert.firmware.net.TcpLink;
 import dev.w5100alert.firmware.net.W5100TcpLink;
 import dev.w5100alert.firmware.smtp.FailureCause;
@@ -26,12 +27,11 @@ import java.util.List;
  * whether it speaks implicit TLS, plain SMTP with STARTTLS or plain SMTP only; the certificate chain the server
  * sends (subject, issuer, subjectAltNames, validity) and whether it verifies with the current settings; the EHLO
  * capabilities inside TLS; and the one setting to change when something does not fit. Every wait has the
- * configured timeout as its deadline; every reply is bounded to {@link #MAX_REPLY} bytes. Sends no mail and no
- * credentials.
+ * configured timeout as its deadline; replies are read line by line with the firmware's reply parser, the password
+ * masked and control bytes neutralised ({@link DiagnoseCommand.ReplyReader}). Sends no mail and no credentials.
  */
 final class SmtpProbe {
 
-    static final int MAX_REPLY = 4096;
     /** How long to wait for a greeting before suspecting a port that waits for a TLS ClientHello. */
     static final long GREETING_WAIT_NANOS = 10_000_000_000L;
 
@@ -43,8 +43,8 @@ final class SmtpProbe {
     private final String helo;
     private final PrintStream out;
     private final long timeoutNanos;
-    private final byte[] buf = new byte[MAX_REPLY];
-    private int len;
+    private final SecretMask mask;
+    private DiagnoseCommand.ReplyReader replies;
     private boolean insideTls;
 
     SmtpProbe(W5100Driver driver, BoardConfig cfg, PrintStream out) {
@@ -53,6 +53,7 @@ final class SmtpProbe {
         this.helo = smtp.heloName() != null ? smtp.heloName() : "[" + cfg.network().ipText() + "]";
         this.out = out;
         this.timeoutNanos = smtp.timeout().toNanos();
+        this.mask = DiagnoseCommand.secrets(smtp);
     }
 
     private TlsLink first;
@@ -86,16 +87,20 @@ final class SmtpProbe {
         int server = Ipv4.toInt(smtp.server());
         TlsLink link = first;
         try {
-            len = 0;
+            replies = new DiagnoseCommand.ReplyReader(link, mask);
             long greetingWait = Math.min(timeoutNanos, GREETING_WAIT_NANOS);
-            int got = readSome(link, System.nanoTime() + greetingWait);
-            if (got > 0 && isTlsRecord(buf[0])) {
+            int firstByte = replies.peek(greetingWait);
+            if (firstByte >= 0 && isTlsRecord(firstByte)) {
                 out.println("   the server sent a TLS record before any SMTP greeting: the port speaks TLS from the "
                         + "first byte");
                 link.close();
                 return implicitProbe(configured, server);
             }
-            if (got <= 0) {
+            if (firstByte == -2) {
+                out.println("   the server closed the connection without a greeting; check smtp.port");
+                return false;
+            }
+            if (firstByte < 0) {
                 out.println("   no greeting within " + greetingWait / 1_000_000L + " ms: trying a TLS handshake "
                         + "(a port with implicit TLS waits for the client to start)");
                 link.close();
@@ -108,12 +113,11 @@ final class SmtpProbe {
     }
 
     private boolean plainProbe(TlsLink link, BoardConfig.TlsMode configured) {
-        String greeting = readReply(link);
-        print(greeting);
-        String ehlo = ehlo(link);
-        boolean ehloOk = ehlo.startsWith("250");
-        boolean startTls = ehloOk && offers(ehlo, "STARTTLS");
-        boolean authBeforeTls = ehloOk && offers(ehlo, "AUTH");
+        print(replies.read(timeoutNanos));
+        DiagnoseCommand.Reply ehlo = ehlo(link);
+        boolean ehloOk = ehlo.accepted();
+        boolean startTls = ehloOk && ehlo.offers("STARTTLS");
+        boolean authBeforeTls = ehloOk && ehlo.offers("AUTH");
         if (!ehloOk) {
             quit(link);
             out.println("   summary: EHLO not accepted");
@@ -140,20 +144,20 @@ final class SmtpProbe {
         if (!send(link, "STARTTLS")) {
             return false;
         }
-        String reply = readReply(link);
+        DiagnoseCommand.Reply reply = replies.read(timeoutNanos);
         print(reply);
-        if (!reply.startsWith("220")) {
-            out.println("   the server refused STARTTLS; " + TlsMessages.explain(FailureCause.STARTTLS_REFUSED, "", 0,
-                    "", "diagnose"));
+        if (!reply.complete() || reply.code() != 220) {
+            out.println("   " + TlsMessages.explain(FailureCause.STARTTLS_REFUSED, "", 0, "", "diagnose"));
             return false;
         }
+        replies.discard(); // anything pipelined after the 220 is never read as a reply (CVE-2011-0411)
         boolean verified = handshake(link, TlsMode.STARTTLS);
         boolean authInTls = false;
         boolean ehloInTls = false;
         if (verified) {
-            String e2 = ehlo(link);
-            ehloInTls = e2.startsWith("250");
-            authInTls = ehloInTls && offers(e2, "AUTH");
+            DiagnoseCommand.Reply e2 = ehlo(link);
+            ehloInTls = e2.accepted();
+            authInTls = ehloInTls && e2.offers("AUTH");
             quit(link);
             out.println("   summary: " + (ehloInTls ? "EHLO accepted" : "EHLO not accepted")
                     + (authInTls ? "; AUTH offered" : "; no AUTH offered") + " inside TLS"
@@ -181,7 +185,7 @@ final class SmtpProbe {
                 out.println("   could not connect again (" + link.failure() + ")");
                 return false;
             }
-            len = 0;
+            replies = new DiagnoseCommand.ReplyReader(link, mask);
             boolean verified = handshake(link, TlsMode.IMPLICIT);
             boolean tlsSpoken = verified || link.peerChain().length > 0;
             if (!tlsSpoken) {
@@ -190,10 +194,10 @@ final class SmtpProbe {
             }
             boolean ehloOk = false;
             if (verified) {
-                print(readReply(link));
-                String e = ehlo(link);
-                ehloOk = e.startsWith("250");
-                boolean auth = ehloOk && offers(e, "AUTH");
+                print(replies.read(timeoutNanos));
+                DiagnoseCommand.Reply e = ehlo(link);
+                ehloOk = e.accepted();
+                boolean auth = ehloOk && e.offers("AUTH");
                 quit(link);
                 out.println("   summary: " + (ehloOk ? "EHLO accepted" : "EHLO not accepted")
                         + (auth ? "; AUTH offered" : "; no AUTH offered") + " inside TLS");
@@ -303,26 +307,17 @@ final class SmtpProbe {
         return s == TcpLink.State.CONNECTED;
     }
 
-    private static boolean isTlsRecord(byte b) {
+    private static boolean isTlsRecord(int b) {
         return b == 0x16 || b == 0x15; // handshake or alert record
     }
 
-    private static boolean offers(String ehlo, String keyword) {
-        for (String line : ehlo.split("\r\n")) {
-            if (line.length() > 4 && line.substring(4).toUpperCase(java.util.Locale.ROOT).startsWith(keyword)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private String ehlo(TcpLink link) {
+    private DiagnoseCommand.Reply ehlo(TcpLink link) {
         String cmd = "EHLO " + helo;
         out.println((insideTls ? "    ~> " : "    -> ") + cmd);
         if (!send(link, cmd)) {
-            return "";
+            return new DiagnoseCommand.Reply(false, 0, List.of(), 0, "not sent");
         }
-        String r = readReply(link);
+        DiagnoseCommand.Reply r = replies.read(timeoutNanos);
         print(r);
         return r;
     }
@@ -330,13 +325,15 @@ final class SmtpProbe {
     private void quit(TcpLink link) {
         out.println((insideTls ? "    ~> " : "    -> ") + "QUIT");
         if (send(link, "QUIT")) {
-            print(readReply(link));
+            print(replies.read(timeoutNanos));
         }
     }
 
-    private void print(String text) {
-        String prefix = insideTls ? "   <~ " : "   <- ";
-        out.println(prefix + text.replace("\r\n", "\n" + prefix));
+    private void print(DiagnoseCommand.Reply r) {
+        String shown = r.show(insideTls ? "   <~ " : "   <- ");
+        if (!shown.isEmpty()) {
+            out.println(shown);
+        }
     }
 
     private boolean send(TcpLink link, String command) {
@@ -360,53 +357,6 @@ final class SmtpProbe {
             }
         }
         link.poll(); // let a TLS link push its last record out
-        len = 0;
         return true;
-    }
-
-    /** Reads into {@link #buf} until something arrived or {@code deadline}; bytes read, -1 when the link ended. */
-    private int readSome(TcpLink link, long deadline) {
-        while (System.nanoTime() - deadline < 0) {
-            int n = link.read(buf, len, buf.length - len);
-            if (n < 0) {
-                return len > 0 ? len : -1;
-            }
-            if (n > 0) {
-                len += n;
-                return len;
-            }
-            if (link.poll() == TcpLink.State.FAILED) {
-                return -1;
-            }
-            Clock.SYSTEM.idle();
-        }
-        return len;
-    }
-
-    /**
-     * Completes one (possibly multi-line) reply in {@link #buf}, bounded in size and by one deadline for the whole
-     * reply (a server that trickles bytes cannot stretch it); returns it without the last CRLF.
-     */
-    private String readReply(TcpLink link) {
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (len < buf.length && !complete() && System.nanoTime() - deadline < 0) {
-            int before = len;
-            if (readSome(link, deadline) < 0 || len == before && System.nanoTime() - deadline >= 0) {
-                break;
-            }
-        }
-        String text = new String(buf, 0, len, StandardCharsets.US_ASCII).stripTrailing();
-        len = 0;
-        return text;
-    }
-
-    /** True when the last complete line is a final reply line ("250 ..." rather than "250-..."). */
-    private boolean complete() {
-        if (len < 2 || buf[len - 2] != '\r' || buf[len - 1] != '\n') {
-            return false;
-        }
-        String[] lines = new String(buf, 0, len, StandardCharsets.US_ASCII).split("\r\n");
-        String last = lines[lines.length - 1];
-        return last.length() >= 3 && (last.length() == 3 || last.charAt(3) == ' ');
     }
 }

@@ -42,8 +42,9 @@ class TlsCommandsTest {
                 Map.of("W5100_SMTP_PASSWORD", "pw-Tls-9")::get, args);
     }
 
+    /** Everything printed: the transcript goes to standard output, a failed result to standard error. */
     String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     }
 
     /** The sample configuration with port, a name and a CA file of our choosing. */
@@ -80,7 +81,7 @@ class TlsCommandsTest {
                     "--simulated", "--smtp-port", String.valueOf(s.getPortAllocated()));
             String o = out();
             assertEquals(ExitCodes.NOT_DELIVERED, code, o);
-            assertTrue(o.contains("RESULT: TLS_FAILED - the server's certificate is not issued by a CA the board trusts"), o);
+            assertTrue(o.contains("RESULT: not delivered, TLS failed: the server's certificate is not issued by a CA the board trusts"), o);
             assertTrue(o.contains("smtp.ca-file") && o.contains("CERT_UNTRUSTED"), o);
             assertFalse(o.contains("AUTH"), "no AUTH before or after a refused handshake: " + o + err);
             assertFalse(o.contains("pw-Tls-9"), o);
@@ -156,7 +157,7 @@ class TlsCommandsTest {
                     "--simulated", "--smtp-port", String.valueOf(s.getPortAllocated()));
             String o = out();
             assertEquals(ExitCodes.NOT_DELIVERED, code, o);
-            assertTrue(o.contains("RESULT: TLS_FAILED - the server requires STARTTLS before AUTH; set smtp.tls = starttls"), o);
+            assertTrue(o.contains("RESULT: not delivered, TLS failed: the server requires STARTTLS before AUTH; set smtp.tls = starttls"), o);
             assertFalse(o.contains("smtp.username"), "not a credential problem: " + o);
             assertFalse(o.contains(" -> AUTH"), o);
         } finally {
@@ -174,7 +175,7 @@ class TlsCommandsTest {
                     String.valueOf(s.getPortAllocated()));
             String o = out();
             assertEquals(ExitCodes.NOT_DELIVERED, code, o);
-            assertTrue(o.contains("RESULT: TLS_FAILED - the port expects implicit TLS") && o.contains("smtp.tls = implicit"), o);
+            assertTrue(o.contains("RESULT: not delivered, TLS failed: the port expects implicit TLS") && o.contains("smtp.tls = implicit"), o);
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("with port 465"), "config warned already: " + err);
         } finally {
             s.stop();
@@ -190,6 +191,6 @@ class TlsCommandsTest {
         assertEquals(0, code, o + err);
         assertTrue(o.contains("embedded SubEthaSMTP (implicit TLS"), o);
         assertTrue(o.indexOf("=== TLS started: ") < o.indexOf("<~  220 "), o);
-        assertTrue(o.contains("RESULT: DELIVERED"), o);
+        assertTrue(o.contains("RESULT: delivered to 1 recipient(s)"), o);
     }
 }
