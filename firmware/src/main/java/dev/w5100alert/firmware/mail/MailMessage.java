@@ -20,6 +20,11 @@ public final class MailMessage {
     private final ByteText[] attachmentTypes;
     private final ByteText[] attachments;
     private int attachmentCount;
+    private final ByteText messageId = new ByteText(MAX_MESSAGE_ID);
+    private long dateMillis;
+
+    /** Longest Message-ID {@link #messageId(CharSequence)} takes, without the angle brackets. */
+    public static final int MAX_MESSAGE_ID = 320;
 
     public MailMessage(MessageLimits limits) {
         recipients = new ByteText[limits.maxRecipients()];
@@ -45,7 +50,68 @@ public final class MailMessage {
         subject.clear();
         body.clear();
         attachmentCount = 0;
+        messageId.clear();
+        dateMillis = 0;
         return this;
+    }
+
+    /**
+     * Fixes the Message-ID the message is sent with (without the angle brackets), so that every attempt of one
+     * alert carries the same id; null or empty: {@link MessageBuilder} generates one per render. The id must be
+     * {@code left@right}, printable ASCII without spaces, quotes, backslashes or angle brackets.
+     */
+    public MailMessage messageId(CharSequence idOrNull) {
+        if (idOrNull == null || idOrNull.length() == 0) {
+            messageId.clear();
+            return this;
+        }
+        String problem = messageIdProblem(idOrNull);
+        if (problem != null) {
+            throw new IllegalArgumentException("Message-ID " + problem);
+        }
+        messageId.set(idOrNull);
+        return this;
+    }
+
+    /** The fixed Message-ID, empty when the builder generates one. */
+    public ByteText messageId() {
+        return messageId;
+    }
+
+    /** Fixes the Date header to this instant (epoch milliseconds); 0: the send time is used. */
+    public MailMessage dateMillis(long millisOr0) {
+        dateMillis = millisOr0;
+        return this;
+    }
+
+    /** The fixed Date in epoch milliseconds, 0 when the send time is used. */
+    public long dateMillis() {
+        return dateMillis;
+    }
+
+    /** Why {@code id} cannot be a Message-ID (without brackets), or null when it can. */
+    public static String messageIdProblem(CharSequence id) {
+        int n = id.length();
+        if (n > MAX_MESSAGE_ID) {
+            return "longer than " + MAX_MESSAGE_ID + " characters";
+        }
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (c <= 0x20 || c >= 0x7F || c == '<' || c == '>' || c == '"' || c == '\\') {
+                return "holds a character outside printable ASCII or one of <>\"\\ at " + i;
+            }
+            if (c == '@') {
+                if (at >= 0) {
+                    return "holds more than one @";
+                }
+                at = i;
+            }
+        }
+        if (at <= 0 || at == n - 1) {
+            return "must be left@right";
+        }
+        return null;
     }
 
     /** Sets the envelope and header sender; refused unless it is a valid mailbox. */

@@ -105,7 +105,8 @@ public final class MessageBuilder {
      * Renders the message.
      *
      * @param eightBitAllowed whether the server offered 8BITMIME
-     * @param epochMillis     time for the Date header
+     * @param epochMillis     time for the Date header, unless the message fixes its own
+     *                        ({@link MailMessage#dateMillis(long)})
      * @param messageNumber   per-boot message counter for Message-ID (keep it when re-rendering the same mail)
      * @return the message length in {@link #buffer()}
      */
@@ -125,7 +126,7 @@ public final class MessageBuilder {
 
         put("Date: ");
         ensure(MailDate.LENGTH);
-        pos = MailDate.write(epochMillis, zoneOffsetMinutes, out, pos);
+        pos = MailDate.write(m.dateMillis() != 0 ? m.dateMillis() : epochMillis, zoneOffsetMinutes, out, pos);
         crlf();
         put("From: ");
         put(m.from());
@@ -140,19 +141,10 @@ public final class MessageBuilder {
         crlf();
         writeSubject(m.subject());
         put("Message-ID: <");
-        ensure(20 + 1 + 20 + 1 + 16);
-        pos = Ascii.putLong(out, pos, Math.max(0, epochMillis));
-        out[pos++] = '.';
-        pos = Ascii.putLong(out, pos, messageNumber);
-        out[pos++] = '.';
-        pos = Ascii.putHex(out, pos, bootNonce, 16);
-        put("@");
-        if (idDomain != null) {
-            put(idDomain);
+        if (!m.messageId().isEmpty()) {
+            put(m.messageId());
         } else {
-            ByteText from = m.from();
-            int at = lastAt(from);
-            put(from.bytes(), at + 1, from.byteLength() - at - 1);
+            generatedMessageId(m, epochMillis, messageNumber);
         }
         put(">\r\nMIME-Version: 1.0\r\n");
         if (m.hasAttachment()) {
@@ -172,6 +164,46 @@ public final class MessageBuilder {
             writeTextPart(body);
         }
         return pos;
+    }
+
+    private void generatedMessageId(MailMessage m, long epochMillis, long messageNumber) {
+        ensure(20 + 1 + 20 + 1 + 16);
+        pos = Ascii.putLong(out, pos, Math.max(0, epochMillis));
+        out[pos++] = '.';
+        pos = Ascii.putLong(out, pos, messageNumber);
+        out[pos++] = '.';
+        pos = Ascii.putHex(out, pos, bootNonce, 16);
+        put("@");
+        if (idDomain != null) {
+            put(idDomain);
+        } else {
+            ByteText from = m.from();
+            int at = lastAt(from);
+            put(from.bytes(), at + 1, from.byteLength() - at - 1);
+        }
+    }
+
+    /**
+     * Mints a Message-ID (without the angle brackets) in the form this builder generates,
+     * {@code millis.number.nonce@domain}, for a caller that fixes the id of a message once and sends it
+     * with {@link MailMessage#messageId(CharSequence)} on every attempt. Allocates (call it once per message,
+     * not per send).
+     *
+     * @param epochMillis when the message was made
+     * @param number      a number unique among the caller's messages (such as an outbox sequence number)
+     * @param nonce       a random number drawn once per boot
+     * @param domain      the domain after '@' (usually the sender's)
+     */
+    public static String newMessageId(long epochMillis, long number, long nonce, CharSequence domain) {
+        byte[] hex = new byte[16];
+        Ascii.putHex(hex, 0, nonce, 16);
+        String id = Math.max(0, epochMillis) + "." + number + "."
+                + new String(hex, java.nio.charset.StandardCharsets.US_ASCII) + "@" + domain;
+        String problem = MailMessage.messageIdProblem(id);
+        if (problem != null) {
+            throw new IllegalArgumentException("Message-ID " + problem);
+        }
+        return id;
     }
 
     /** Encoding chosen by the last render. */
