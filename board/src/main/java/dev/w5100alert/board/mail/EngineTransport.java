@@ -43,6 +43,7 @@ public final class EngineTransport implements MailTransport {
     @Override
     public void start(Alert alert, long nowNanos) {
         message.clear().from(sender);
+        message.messageId(alert.messageId()).dateMillis(alert.dateMillis()); // the same on every attempt
         for (String r : alert.recipients()) {
             message.addRecipient(r);
         }
