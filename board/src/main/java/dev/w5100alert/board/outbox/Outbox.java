@@ -35,7 +35,8 @@ import java.util.function.LongSupplier;
  *       alerts are never overwritten.</li>
  *   <li><b>Recovery, never refusal.</b> Records are re-found after damage ({@link Journal}): a damaged
  *       record costs that record only, every whole record before and after it is kept. Before a damaged file
- *       (or one with a bad header, or not an outbox at all) is rewritten, it is copied beside the new one as
+ *       (or one with a bad header, a last record cut short, or not an outbox at all) is rewritten or cut, it is
+ *       copied beside the new one as
  *       {@code outbox.log.damaged-<UTC time>} (the newest {@value #DAMAGED_COPIES_KEPT} are kept), and the log
  *       says how many records were lost. A last record cut short (an append a power cut interrupted, never
  *       accepted) is cut off. Version 1 files are read and rewritten in version 2.</li>
@@ -611,8 +612,10 @@ public final class Outbox implements AutoCloseable {
         long lost = parsed.damagedRecords + replay.unreadable;
         boolean damaged = parsed.headerDamaged || parsed.damagedRegions > 0 || replay.unreadable > 0;
         Path copy = null;
-        if (damaged) {
+        if (damaged || parsed.tornTailBytes > 0) {
             copy = keepDamagedCopy(image);
+        }
+        if (damaged) {
             if (parsed.foreign) {
                 log.error(C, file + " is not an outbox file (bad header, no records); kept as " + copy
                         + " and started a new outbox");
@@ -626,7 +629,8 @@ public final class Outbox implements AutoCloseable {
         }
         if (parsed.tornTailBytes > 0) {
             log.warn(C, "outbox " + file + ": the last " + parsed.tornTailBytes + " byte(s) were a record cut short"
-                    + " (a write a crash or power cut interrupted, never accepted); cut off");
+                    + " (normally a write a crash or power cut interrupted, so never accepted); cut off, the file"
+                    + " as it was is kept as " + copy);
         }
         if (damaged || parsed.version != Journal.VERSION || image.length < HEADER_BYTES) {
             if (!damaged && image.length >= HEADER_BYTES) {
