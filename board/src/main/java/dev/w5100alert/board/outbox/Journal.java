@@ -101,6 +101,17 @@ final class Journal {
         if (version == VERSION || version == VERSION_1) {
             p.version = version;
             scan(f, p, version);
+            if (p.damagedRegions == 0 && !p.records.isEmpty()) {
+                return p;
+            }
+            // A damaged version field can name the other version: read it both ways, keep what finds more.
+            Parsed other = new Parsed();
+            other.version = version == VERSION ? VERSION_1 : VERSION;
+            scan(f, other, other.version);
+            if (other.records.size() > p.records.size()) {
+                other.headerDamaged = true;
+                return other;
+            }
             return p;
         }
         if (n < HEADER_BYTES && isHeaderPrefix(f)) {

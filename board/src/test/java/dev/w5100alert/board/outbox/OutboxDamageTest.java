@@ -130,6 +130,20 @@ class OutboxDamageTest {
         byte[] d = file.clone();
         java.util.Arrays.fill(d, 0, Outbox.HEADER_BYTES, (byte) 0x55);
         recoverAndCheck(d, "header overwritten");
+        for (int version : new int[] {0, 1, 3, -1}) { // a damaged version field, naming the old format too
+            byte[] v = file.clone();
+            Journal.putInt(v, 4, version);
+            recoverAndCheck(v, "version field " + version);
+        }
+    }
+
+    @Test
+    void aVersion1FileWhoseVersionFieldSays2IsStillReadAsVersion1() throws IOException {
+        byte[] v1 = version1File(10);
+        Journal.putInt(v1, 4, 2);
+        try (Outbox o = open(new MemoryFiles(Map.of(FILE, v1)), (l, c, m) -> { })) {
+            assertEquals(10, o.pendingCount());
+        }
     }
 
     // ---------------------------------------------------------------- version 1 files (upgrade)
