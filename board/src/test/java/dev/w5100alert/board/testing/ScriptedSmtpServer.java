@@ -49,6 +49,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> dataSeen = Collections.synchronizedList(new ArrayList<>());
     private final List<Behaviour> connections = Collections.synchronizedList(new ArrayList<>());
     public final CountDownLatch stalled = new CountDownLatch(1);
+    /** Called when a message's final dot arrived, before it is answered (tests kill the client from here). */
+    public volatile Runnable onDot;
+    /** Called right after a 250 to the final dot was written. */
+    public volatile Runnable onAccepted;
     private volatile boolean closed;
 
     public ScriptedSmtpServer(Behaviour... behaviours) throws IOException {
@@ -126,6 +130,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         msg.append(d.startsWith("..") ? d.substring(1) : d).append('\n');
                     }
                     dataSeen.add(msg.toString());
+                    Runnable dot = onDot;
+                    if (dot != null) {
+                        dot.run();
+                    }
                     if (b == Behaviour.DATA_421) {
                         reply(out, "421 4.3.2 scripted: not now, try later");
                         return;
@@ -151,6 +159,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     }
                     received.add(msg.toString());
                     reply(out, "250 2.0.0 queued");
+                    Runnable accepted = onAccepted;
+                    if (accepted != null) {
+                        accepted.run();
+                    }
                 }
                 case "QUIT" -> {
                     reply(out, "221 bye");
