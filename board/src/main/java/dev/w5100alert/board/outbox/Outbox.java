@@ -581,7 +581,7 @@ public final class Outbox implements AutoCloseable {
         byte[] err = p.lastError.getBytes(StandardCharsets.UTF_8);
         byte[] b = new byte[16 + err.length];
         Journal.putInt(b, 0, p.attempts);
-        Journal.putLong(b, 4, p.released && p.nextTryMillis == 0 ? 0 : p.nextTryMillis);
+        Journal.putLong(b, 4, p.nextTryMillis);
         Journal.putInt(b, 12, err.length);
         System.arraycopy(err, 0, b, 16, err.length);
         return b;

@@ -125,7 +125,7 @@ public final class OutboxControl {
                         commands.add(n);
                     }
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // a directory listing can also fail unchecked
                 log.warn("outbox", "cannot read " + dir + ": " + e.getMessage());
                 return 0;
             }
@@ -148,7 +148,7 @@ public final class OutboxControl {
             try {
                 line = new String(files.read(cmd, MAX_COMMAND_BYTES), StandardCharsets.UTF_8).strip();
                 answer = apply(outbox, line);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 answer = "ERROR cannot read the command: " + e.getMessage();
             }
             log.info("outbox", "command \"" + line + "\": " + answer);
