@@ -1,6 +1,7 @@
 package dev.w5100alert.board.config;
 
 import dev.w5100alert.board.alert.Template;
+import dev.w5100alert.firmware.smtp.SmtpTimeouts;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,10 @@ public final class ConfigParser {
             "network", Set.of("mac", "ip", "subnet", "gateway"),
             "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin"),
             "smtp", Set.of("server", "port", "helo", "sender", "recipients", "username", "password",
-                    "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout"),
+                    "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout",
+                    "timeout-connect", "timeout-greeting", "timeout-ehlo", "timeout-auth", "timeout-mail",
+                    "timeout-rcpt", "timeout-data", "timeout-data-block", "timeout-data-end", "timeout-rset",
+                    "timeout-quit"),
             "outbox", Set.of("directory", "capacity", "retry-initial", "retry-max", "give-up-after"),
             "sensor", Set.of("pin", "pull", "active", "debounce", "active-name", "inactive-name", "subject", "body",
                     "recipients", "min-interval", "coalesce", "csv-events"));
@@ -523,8 +527,42 @@ public final class ConfigParser {
                 }
             }
             Duration timeout = duration(s, "timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10));
+            SmtpTimeouts stages = stageTimeouts(s, s.entries.containsKey("timeout") ? timeout : null);
             return new BoardConfig.Smtp(server, port, helo, sender == null ? null : sender.get(0), recipients,
-                    username, password, plaintext, auth, timeout);
+                    username, password, plaintext, auth, timeout, stages);
+        }
+
+        /**
+         * The {@code timeout-*} keys: each stage takes its own key, else {@code timeout} when that is set, else
+         * RFC 5321 section 4.5.3.2's value ({@link SmtpTimeouts#RFC_5321}).
+         */
+        private SmtpTimeouts stageTimeouts(Section s, Duration all) {
+            SmtpTimeouts rfc = SmtpTimeouts.RFC_5321;
+            SmtpTimeouts t = new SmtpTimeouts(
+                    stage(s, "timeout-connect", all, rfc.connect()),
+                    stage(s, "timeout-greeting", all, rfc.greeting()),
+                    stage(s, "timeout-ehlo", all, rfc.hello()),
+                    stage(s, "timeout-auth", all, rfc.auth()),
+                    stage(s, "timeout-mail", all, rfc.mail()),
+                    stage(s, "timeout-rcpt", all, rfc.rcpt()),
+                    stage(s, "timeout-data", all, rfc.dataStart()),
+                    stage(s, "timeout-data-block", all, rfc.dataBlock()),
+                    stage(s, "timeout-data-end", all, rfc.dataEnd()),
+                    stage(s, "timeout-rset", all, rfc.rset()),
+                    stage(s, "timeout-quit", all, rfc.quit()));
+            if (t.dataEnd() < rfc.dataEnd()) {
+                String from = s.entries.containsKey("timeout-data-end") ? "smtp.timeout-data-end"
+                        : "smtp.timeout (it also sets the end of data while smtp.timeout-data-end is not set)";
+                warnings.add(from + " is " + human(Duration.ofMillis(t.dataEnd())) + ", shorter than the 10 minutes "
+                        + "RFC 5321 gives a server to answer the final dot: a slow server that did accept an alert "
+                        + "may get it again; set timeout-data-end = 10m");
+            }
+            return t;
+        }
+
+        private long stage(Section s, String key, Duration all, long rfcMillis) {
+            Duration dflt = all != null ? all : Duration.ofMillis(rfcMillis);
+            return duration(s, key, dflt, Duration.ofSeconds(1), Duration.ofHours(1)).toMillis();
         }
 
         private boolean hasPasswordSource(Section s) {

@@ -1,7 +1,6 @@
 package dev.w5100alert.board.outbox;
 
 import dev.w5100alert.board.alert.Alert;
-import dev.w5100alert.firmware.mail.MailMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -53,7 +52,7 @@ final class AlertCodec {
         if (version >= 2) {
             date = in.readLong();
             messageId = string(in, len);
-            if (messageId.isEmpty() || MailMessage.messageIdProblem(messageId) != null) {
+            if (!MessageIds.usable(messageId)) {
                 messageId = null; // the outbox mints a new one; a bad id must not make the alert unsendable
             }
         }

@@ -2,7 +2,6 @@ package dev.w5100alert.board.outbox;
 
 import dev.w5100alert.board.alert.Alert;
 import dev.w5100alert.board.log.Log;
-import dev.w5100alert.firmware.mail.MailMessage;
 import dev.w5100alert.firmware.mail.MessageBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -282,7 +281,7 @@ public final class Outbox implements AutoCloseable {
      * cannot stand in a Message-ID is ignored and {@code w5100-alert.invalid} is used.
      */
     public Outbox messageIdDomain(String domain) {
-        if (domain != null && !domain.isEmpty() && MailMessage.messageIdProblem("x@" + domain) == null) {
+        if (domain != null && !domain.isEmpty() && MessageIds.usable("x@" + domain)) {
             idDomain = domain;
         }
         return this;

@@ -23,8 +23,8 @@ public final class MailMessage {
     private final ByteText messageId = new ByteText(MAX_MESSAGE_ID);
     private long dateMillis;
 
-    /** Longest Message-ID {@link #messageId(CharSequence)} takes, without the angle brackets. */
-    public static final int MAX_MESSAGE_ID = 320;
+    /** Longest Message-ID accepted by {@link #messageId(CharSequence)}, without the angle brackets. */
+    public static final int MAX_MESSAGE_ID = 250;
 
     public MailMessage(MessageLimits limits) {
         recipients = new ByteText[limits.maxRecipients()];
@@ -56,16 +56,20 @@ public final class MailMessage {
     }
 
     /**
-     * Fixes the Message-ID the message is sent with (without the angle brackets), so that every attempt of one
-     * alert carries the same id; null or empty: {@link MessageBuilder} generates one per render. The id must be
-     * {@code left@right}, printable ASCII without spaces, quotes, backslashes or angle brackets.
+     * Fixes the Message-ID (without the angle brackets: {@code id-left@id-right}, both dot-atom text, at most
+     * {@link #MAX_MESSAGE_ID} bytes), so that every attempt to send one alert carries the same ID and a
+     * duplicate from at-least-once delivery can be recognised. Null or empty: generated per render, as without
+     * this call. Mint one with {@link MessageBuilder#newMessageId}.
+     *
+     * @throws IllegalArgumentException when the text is not a valid msg-id (RFC 5322 section 3.6.4); the
+     *                                  message keeps its previous value
      */
     public MailMessage messageId(CharSequence idOrNull) {
         if (idOrNull == null || idOrNull.length() == 0) {
             messageId.clear();
             return this;
         }
-        String problem = messageIdProblem(idOrNull);
+        String problem = MessageBuilder.messageIdProblem(idOrNull);
         if (problem != null) {
             throw new IllegalArgumentException("Message-ID " + problem);
         }
@@ -73,45 +77,27 @@ public final class MailMessage {
         return this;
     }
 
-    /** The fixed Message-ID, empty when the builder generates one. */
+    /** The fixed Message-ID (empty when it is generated per render). */
     public ByteText messageId() {
         return messageId;
     }
 
-    /** Fixes the Date header to this instant (epoch milliseconds); 0: the send time is used. */
+    /**
+     * Fixes the Date header to this instant (milliseconds since the epoch), for the same reason as
+     * {@link #messageId(CharSequence)}: the first attempt's Date on every retry. 0: the sender's clock at
+     * render time, as without this call.
+     */
     public MailMessage dateMillis(long millisOr0) {
+        if (millisOr0 < 0) {
+            throw new IllegalArgumentException("Date before 1970: " + millisOr0);
+        }
         dateMillis = millisOr0;
         return this;
     }
 
-    /** The fixed Date in epoch milliseconds, 0 when the send time is used. */
+    /** The fixed Date in epoch milliseconds, 0 when it comes from the clock. */
     public long dateMillis() {
         return dateMillis;
-    }
-
-    /** Why {@code id} cannot be a Message-ID (without brackets), or null when it can. */
-    public static String messageIdProblem(CharSequence id) {
-        int n = id.length();
-        if (n > MAX_MESSAGE_ID) {
-            return "longer than " + MAX_MESSAGE_ID + " characters";
-        }
-        int at = -1;
-        for (int i = 0; i < n; i++) {
-            char c = id.charAt(i);
-            if (c <= 0x20 || c >= 0x7F || c == '<' || c == '>' || c == '"' || c == '\\') {
-                return "holds a character outside printable ASCII or one of <>\"\\ at " + i;
-            }
-            if (c == '@') {
-                if (at >= 0) {
-                    return "holds more than one @";
-                }
-                at = i;
-            }
-        }
-        if (at <= 0 || at == n - 1) {
-            return "must be left@right";
-        }
-        return null;
     }
 
     /** Sets the envelope and header sender; refused unless it is a valid mailbox. */
