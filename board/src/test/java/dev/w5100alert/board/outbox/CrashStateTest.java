@@ -25,6 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * made durable undone) is rebuilt and recovered. In each state every accepted alert (its offer returned
  * ACCEPTED, so its record was forced) that was not yet delivered or failed must come back, with the same
  * content and the same Message-ID and Date.
+ *
+ * <p>Longer: {@code mvn -B -pl board -am verify -Dtest=CrashStateTest -Dsurefire.failIfNoSpecifiedTests=false -Dcrash.seeds=40}.
  */
 class CrashStateTest {
 
@@ -44,8 +46,9 @@ class CrashStateTest {
                 n % 3 == 0 ? "events.csv" : null, n % 3 == 0 ? "t,s\r\n1,2\r\n" : null);
     }
 
+    /** Workloads: 4 in the suite; {@code -Dcrash.seeds=N} runs N. */
     static LongStream seeds() {
-        return LongStream.range(0, 4);
+        return LongStream.range(0, Integer.getInteger("crash.seeds", 4));
     }
 
     /** An accepted alert: what it was, when accept returned, when its end (delivered/failed) began. */
