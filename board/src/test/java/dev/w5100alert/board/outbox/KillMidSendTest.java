@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Durability across a crash: a child JVM runs a simulated board, stores five alerts, delivers the
  * first, and is killed (SIGKILL, no shutdown hook) while the server holds the second mid-send. A
- * new child on the same outbox directory delivers everything that was accepted: nothing is lost.
+ * new child on the same outbox directory delivers everything that was accepted: nothing is lost. Then the same
+ * in a loop of {@value #CI_ROUNDS} kills at four kinds of points ({@code -Dkill.loop.rounds=N} for more).
  */
 class KillMidSendTest {
 
