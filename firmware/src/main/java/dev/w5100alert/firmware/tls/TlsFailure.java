@@ -17,6 +17,6 @@ public enum TlsFailure {
     HANDSHAKE_FAILED,
     /** The peer answered with something that is not a TLS record (plain text where TLS was expected). */
     NOT_TLS,
-    /** The caller's deadline ran out during the handshake ({@link TlsLink#timedOut()}). */
+    /** The caller's deadline ran out during the handshake ({@link TlsLink#handshakeDeadlinePassed()}). */
     TIMEOUT
 }
