@@ -165,6 +165,33 @@ public final class UdpSocket extends W5100Socket {
         return datagramLength;
     }
 
+    /**
+     * Moves this open socket to another local port (0 = the next ephemeral one), on the same slot:
+     * CLOSE, Sn_PORT, OPEN. A DNS resolver uses it for a fresh source port per query (RFC 5452)
+     * without allocating a new handle. Datagrams waiting on the old port are dropped.
+     *
+     * @throws W5100Exception if the chip does not re-open it (the socket is closed then)
+     * @throws IllegalStateException if the socket is closed
+     */
+    public void rebind(int localPort) {
+        if (localPort < 0 || localPort > 0xFFFF) {
+            throw new IllegalArgumentException("port must be 0..65535: " + localPort);
+        }
+        if (!open) {
+            throw new IllegalStateException("socket is closed");
+        }
+        open = false;
+        destIp = 0;
+        destPort = -1;
+        try {
+            driver.reopenUdp(this, localPort);
+        } catch (W5100Exception e) {
+            failure = SocketFailure.CHIP_ERROR;
+            driver.release(this);
+            throw e;
+        }
+    }
+
     /** CLOSE; the slot is free afterwards. Safe to call twice. */
     public void close() {
         terminate(SocketFailure.NONE);
