@@ -72,8 +72,9 @@ public final class DhcpClient {
 
     private State state = State.INIT;
     private int xid;
+    /** Next deadline; in INIT when to start (a new client starts at once). */
     private int tries;
-    private long deadline;
+    private long deadline = Long.MIN_VALUE;
     private long startedAt;
     private long requestSentAt;
     private int offered;
@@ -133,7 +134,9 @@ public final class DhcpClient {
     /** Runs what is due at {@code now} (monotonic nanos); returns {@link #pollAt()}. */
     public long doWork(long now) {
         if (state == State.INIT) {
-            startDiscover(now);
+            if (deadline == Long.MIN_VALUE || now - deadline >= 0) {
+                startDiscover(now);
+            }
             return pollAt();
         }
         for (int k = 0; k < 4; k++) {
@@ -159,7 +162,7 @@ public final class DhcpClient {
 
     /** Monotonic time of the next deadline. */
     public long pollAt() {
-        return state == State.INIT ? Long.MIN_VALUE : deadline;
+        return deadline;
     }
 
     /**
@@ -238,7 +241,7 @@ public final class DhcpClient {
             case SELECTING -> sendDiscover(now);
             case REQUESTING -> {
                 if (tries >= REQUEST_TRIES) {
-                    restart(now);
+                    restart(now, 0);
                 } else {
                     sendRequest(now);
                 }
@@ -259,13 +262,13 @@ public final class DhcpClient {
             case REBINDING -> {
                 if (now - expiresAt >= 0) {
                     losses++;
-                    restart(now);
+                    restart(now, 0);
                     listener.onEvent(Event.LOST, this);
                 } else {
                     sendRequest(now);
                 }
             }
-            case DECLINED -> restart(now);
+            case DECLINED -> restart(now, 0);
             case INIT -> startDiscover(now);
         }
     }
@@ -277,12 +280,15 @@ public final class DhcpClient {
         sendRequest(now);
     }
 
-    /** Back to INIT: the address is no longer ours. */
-    private void restart(long now) {
+    /** Back to INIT: the address is no longer ours; DISCOVER again after {@code delay}. */
+    private void restart(long now, long delay) {
         address = 0;
         netif.setAddress(0, 0, 0);
         state = State.INIT;
-        startDiscover(now);
+        deadline = now + delay;
+        if (delay == 0) {
+            startDiscover(now);
+        }
     }
 
     private void take(long now, int n) {
@@ -317,7 +323,8 @@ public final class DhcpClient {
                     if (had) {
                         losses++;
                     }
-                    restart(now);
+                    // A short randomised pause: a server that NAKs everything must not get a storm.
+                    restart(now, backoff(0));
                     listener.onEvent(had ? Event.LOST : Event.NAK, this);
                     return;
                 }
