@@ -138,12 +138,12 @@ public final class SntpPacket {
     }
 
     /**
-     * A signed NTP duration (64-bit fixed point, 2^-32 s units) in milliseconds, rounded down.
+     * A signed NTP duration (64-bit fixed point, 2^-32 s units) in milliseconds, to the nearest.
      */
     public static long durationMillis(long fixed) {
         long seconds = fixed >> 32;
         long frac = fixed & 0xFFFF_FFFFL;
-        return seconds * 1000L + ((frac * 1000L) >>> 32);
+        return seconds * 1000L + ((frac * 1000L + (1L << 31)) >>> 32);
     }
 
     /** Clock offset θ = ((T2 − T1) + (T3 − T4)) / 2 in 2^-32 s, wrap-safe within ±68 years. */
