@@ -76,7 +76,8 @@ public final class DnsMessage {
 
     /**
      * Encodes a host name ({@code a.b.c}, optional final dot) as a wire name into {@code dst}.
-     * Letters, digits, '-' and '_' only; labels 1..63; whole name at most 255 bytes.
+     * Letters, digits, '-' and '_' only; labels 1..63; whole name at most 255 bytes; the last label not
+     * all digits (RFC 1123 §2.1: so a mistyped address such as {@code 300.1.1.1} is not sent as a name).
      *
      * @return wire length, or -1 if the text is not such a name
      */
@@ -90,18 +91,23 @@ public final class DnsMessage {
         }
         int lengthAt = 0;
         int out = 1;
+        boolean digitsOnly = true;
         for (int i = 0; i <= n; i++) {
             char c = i < n ? text.charAt(i) : '.';
             if (c == '.') {
                 int label = out - lengthAt - 1;
-                if (label < 1 || label > MAX_LABEL) {
+                if (label < 1 || label > MAX_LABEL || (i == n && digitsOnly)) {
                     return -1;
                 }
                 dst[lengthAt] = (byte) label;
                 lengthAt = out;
                 out++;
-            } else if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+                digitsOnly = true;
+            } else if (c >= '0' && c <= '9') {
                 dst[out++] = (byte) c;
+            } else if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_') {
+                dst[out++] = (byte) c;
+                digitsOnly = false;
             } else {
                 return -1;
             }
