@@ -7,9 +7,9 @@ import dev.w5100alert.firmware.net.UdpLink;
  * answers at once; the test can also queue datagrams itself. Fixed slots, so a steady-state run
  * allocates nothing (the allocation tests rely on that).
  */
-final class ScriptedUdpLink implements UdpLink {
+public final class ScriptedUdpLink implements UdpLink {
 
-    interface Peer {
+    public interface Peer {
         /** Returns what {@code send} returns: normally {@code len}, or UNREACHABLE / FAILED. */
         int onSend(int ip, int port, byte[] b, int off, int len, ScriptedUdpLink link);
     }
@@ -24,7 +24,7 @@ final class ScriptedUdpLink implements UdpLink {
     private int lastIp;
     private int lastPort;
 
-    Peer peer = (ip, port, b, off, len, link) -> len;
+    public Peer peer = (ip, port, b, off, len, link) -> len;
     int boundPort = -1;
     int binds;
     int sends;
@@ -62,7 +62,7 @@ final class ScriptedUdpLink implements UdpLink {
     }
 
     /** Queues a datagram from {@code ip:port}; drops it when all slots are full. */
-    void deliver(int ip, int port, byte[] b, int off, int len) {
+    public void deliver(int ip, int port, byte[] b, int off, int len) {
         if (count == SLOTS) {
             return;
         }
@@ -74,7 +74,7 @@ final class ScriptedUdpLink implements UdpLink {
         count++;
     }
 
-    int pending() {
+    public int pending() {
         return count;
     }
 

@@ -5,11 +5,11 @@ package dev.w5100alert.firmware.lan;
  * with the client's codec). Answers DISCOVER with OFFER and REQUEST with ACK (or NAK when told), from
  * preallocated arrays. Switches let a test lose it, NAK, or change the lease.
  */
-final class TestDhcpServer implements ScriptedUdpLink.Peer {
+public final class TestDhcpServer implements ScriptedUdpLink.Peer {
 
     final int serverIp;
     int pool;
-    int leaseSeconds = 3600;
+    public int leaseSeconds = 3600;
     int t1 = -1;
     int t2 = -1;
     boolean silent;
@@ -29,7 +29,7 @@ final class TestDhcpServer implements ScriptedUdpLink.Peer {
     long otherChaddr;
     private final byte[] out = new byte[600];
 
-    TestDhcpServer(int serverIp, int pool) {
+    public TestDhcpServer(int serverIp, int pool) {
         this.serverIp = serverIp;
         this.pool = pool;
     }
