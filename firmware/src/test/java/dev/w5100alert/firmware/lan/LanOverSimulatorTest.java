@@ -127,6 +127,26 @@ class LanOverSimulatorTest {
     }
 
     @Test
+    void withTwoServersTakesTheFirstOfferAndRenewsWithThatServer() {
+        LanStack.SimClock[] holder = new LanStack.SimClock[1];
+        lan = new LanStack(dev.w5100alert.sim.VirtualNetwork.builder()
+                .dhcpServer("192.168.1.1", d -> d.pool("192.168.1.100", "192.168.1.110").replyDelayMillis(20))
+                .dhcpServer("192.168.1.2", d -> d.pool("192.168.1.200", "192.168.1.210").replyDelayMillis(2)), 0);
+        holder[0] = lan.clock;
+        lan.runSntp = false;
+        lan.runDns = false;
+        assertTrue(lan.runFor(10 * S, lan.dhcp::bound));
+        assertEquals(Ipv4.of(192, 168, 1, 200), lan.dhcp.address(), "the quicker server's offer");
+        assertEquals(Ipv4.of(192, 168, 1, 2), lan.dhcp.server());
+        DhcpServer slow = lan.sim.lan().dhcp("192.168.1.1");
+        DhcpServer quick = lan.sim.lan().dhcp("192.168.1.2");
+        lan.runUntil(lan.dhcp.renewAt() + S);
+        assertEquals(1, quick.requests(DhcpServer.RequestKind.RENEWING));
+        assertEquals(0, slow.requests(DhcpServer.RequestKind.RENEWING), "unicast: only the lease's server");
+        assertEquals(State.BOUND, lan.dhcp.state());
+    }
+
+    @Test
     void keepsRetryingWithBackoffWhileNoServerAnswers() {
         lan = LanStack.standard(0);
         lan.runSntp = false;
