@@ -147,6 +147,19 @@ class LanOverSimulatorTest {
     }
 
     @Test
+    void lostDiscoverAndRequestAreRetransmittedAfter4Then8Seconds() {
+        lan = LanStack.standard(0);
+        lan.runSntp = false;
+        server().dropMessages(2); // the first DISCOVER and its first retransmission
+        long t0 = lan.now();
+        assertTrue(lan.runFor(30 * S, lan.dhcp::bound));
+        long took = lan.now() - t0;
+        // DISCOVER at 0, 4 +- 1, 12 +- 2 s; the third is answered; then the 1.8 s ARP probe
+        assertTrue(took >= 10 * S && took <= 17 * S, "bound after " + took / 1e9 + " s");
+        assertEquals(3, server().received(DhcpServer.MessageType.DISCOVER));
+    }
+
+    @Test
     void keepsRetryingWithBackoffWhileNoServerAnswers() {
         lan = LanStack.standard(0);
         lan.runSntp = false;
