@@ -455,8 +455,8 @@ final class SimSocket {
                 destAddress = sim.reg32(base + Sn_DIPR);
                 destPort = sim.reg16(base + Sn_DPORT);
                 if (destAddress == 0xFFFFFFFF) {
-                    // Limited broadcast needs no ARP (the datasheet's DHCP example sends it with SIPR
-                    // 0.0.0.0); on our virtual wire only the LAN's DHCP servers listen to it.
+                    // Limited broadcast needs no ARP (WIZnet's DHCP client sends it with SIPR 0.0.0.0);
+                    // on our virtual wire only the LAN's DHCP servers listen to it.
                     sendDatagram();
                     return;
                 }

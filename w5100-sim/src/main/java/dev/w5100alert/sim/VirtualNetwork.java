@@ -73,6 +73,9 @@ public final class VirtualNetwork {
     }
 
     private final Map<Integer, Host> hosts;
+    /** The hosts again, for lookups without boxing (the simulator's per-SEND path allocates nothing). */
+    private final int[] hostAddresses;
+    private final Host[] hostArray;
     private final int gateway;
     private final boolean hasGateway;
     private final int inboundPeer;
@@ -86,6 +89,11 @@ public final class VirtualNetwork {
             m.put(e.getKey(), new Host(e.getKey(), h.tcp, h.udp, h.silent));
         }
         this.hosts = Collections.unmodifiableMap(m);
+        this.hostArray = m.values().toArray(new Host[0]);
+        this.hostAddresses = new int[hostArray.length];
+        for (int i = 0; i < hostArray.length; i++) {
+            hostAddresses[i] = hostArray[i].address();
+        }
         this.gateway = b.gateway;
         this.hasGateway = b.hasGateway;
         this.inboundPeer = b.inboundPeer;
@@ -99,7 +107,12 @@ public final class VirtualNetwork {
 
     /** The declared host with this address (IPv4 as a big-endian int), or {@code null}. */
     public Host host(int address) {
-        return hosts.get(address);
+        for (int i = 0; i < hostAddresses.length; i++) {
+            if (hostAddresses[i] == address) {
+                return hostArray[i];
+            }
+        }
+        return null;
     }
 
     /** All declared hosts, keyed by address. */

@@ -567,10 +567,16 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
         }
     }
 
-    /** Whether some socket is open in UDP mode on chip port {@code port} (LAN answers need one). */
+    /**
+     * Whether some socket is open in UDP mode on chip port {@code port} (LAN answers need one); a UDP
+     * socket resolving ARP for its own send still receives.
+     */
     private boolean udpSocketOpenOn(int port) {
         for (int n = 0; n < SOCKETS; n++) {
-            if (sockets[n].status == SimSocket.UDP && reg16(SOCKET_BASE + n * SOCKET_STRIDE + Sn_PORT) == port) {
+            int base = SOCKET_BASE + n * SOCKET_STRIDE;
+            int status = sockets[n].status;
+            boolean udp = status == SimSocket.UDP || (status == SimSocket.ARP && (mem[base + Sn_MR] & 0x0F) == 0x02);
+            if (udp && reg16(base + Sn_PORT) == port) {
                 return true;
             }
         }

@@ -29,6 +29,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         GREET_421,
         /** Answers RCPT with 550 (permanent). */
         RCPT_550,
+        /** Refuses (550) only recipients whose address starts with "nobody@"; takes the others. */
+        RCPT_550_NOBODY,
         /** Takes the whole message but never answers the final dot (a hung server, mid-send). */
         STALL_AFTER_DATA
     }
@@ -99,7 +101,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 case "EHLO" -> reply(out, "250-scripted.test\r\n250 8BITMIME");
                 case "HELO" -> reply(out, "250 scripted.test");
                 case "MAIL" -> reply(out, "250 2.1.0 ok");
-                case "RCPT" -> reply(out, b == Behaviour.RCPT_550 ? "550 5.1.1 scripted: no such user" : "250 2.1.5 ok");
+                case "RCPT" -> reply(out, b == Behaviour.RCPT_550
+                        || (b == Behaviour.RCPT_550_NOBODY && line.contains(":<nobody@"))
+                        ? "550 5.1.1 scripted: no such user" : "250 2.1.5 ok");
                 case "RSET" -> reply(out, "250 ok");
                 case "DATA" -> {
                     reply(out, "354 go ahead");

@@ -22,8 +22,7 @@ public final class SmtpConfig {
     private final MessageLimits limits;
     private final String messageIdDomain;
     private final int zoneOffsetMinutes;
-    private final int maxReplyBytes;
-    private final int maxReplyLines;
+    private final int maxReplyLineBytes;
     private final int sendChunkBytes;
 
     private SmtpConfig(Builder b) {
@@ -40,8 +39,7 @@ public final class SmtpConfig {
         limits = b.limits;
         messageIdDomain = b.messageIdDomain;
         zoneOffsetMinutes = b.zoneOffsetMinutes;
-        maxReplyBytes = b.maxReplyBytes;
-        maxReplyLines = b.maxReplyLines;
+        maxReplyLineBytes = b.maxReplyLineBytes;
         sendChunkBytes = b.sendChunkBytes;
     }
 
@@ -127,12 +125,9 @@ public final class SmtpConfig {
         return zoneOffsetMinutes;
     }
 
-    public int maxReplyBytes() {
-        return maxReplyBytes;
-    }
-
-    public int maxReplyLines() {
-        return maxReplyLines;
+    /** Longest reply line accepted, CRLF included (a reply may have any number of lines). */
+    public int maxReplyLineBytes() {
+        return maxReplyLineBytes;
     }
 
     public int sendChunkBytes() {
@@ -163,8 +158,7 @@ public final class SmtpConfig {
         private MessageLimits limits = MessageLimits.DEFAULT;
         private String messageIdDomain;
         private int zoneOffsetMinutes;
-        private int maxReplyBytes = 4096;
-        private int maxReplyLines = 32;
+        private int maxReplyLineBytes = 512;
         private int sendChunkBytes = 1024;
         private boolean serverSet;
 
@@ -268,10 +262,16 @@ public final class SmtpConfig {
             return this;
         }
 
-        /** Bounds of one server reply (bytes on the wire, lines); defaults 4096 and 32. */
-        public Builder replyBounds(int maxBytes, int maxLines) {
-            maxReplyBytes = maxBytes;
-            maxReplyLines = maxLines;
+        /**
+         * Longest reply line accepted, CRLF included: RFC 5321 section 4.5.3.1.5 gives 512 (the default) and
+         * allows more. This is the parser's whole memory; the number of lines in a reply is not bounded (the
+         * stage deadline bounds how long a reply may go on).
+         */
+        public Builder maxReplyLineBytes(int bytes) {
+            if (bytes < 512 || bytes > 65_536) {
+                throw new IllegalArgumentException("reply line bound must be 512..65536 bytes: " + bytes);
+            }
+            maxReplyLineBytes = bytes;
             return this;
         }
 
@@ -290,9 +290,6 @@ public final class SmtpConfig {
             }
             if (heloName == null) {
                 throw new IllegalArgumentException("EHLO name not set");
-            }
-            if (maxReplyBytes < 512 || maxReplyLines < 1) {
-                throw new IllegalArgumentException("reply bounds too small (need at least 512 bytes, 1 line)");
             }
             return new SmtpConfig(this);
         }

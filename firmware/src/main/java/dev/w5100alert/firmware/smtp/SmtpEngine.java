@@ -5,6 +5,7 @@ import dev.w5100alert.firmware.codec.Base64;
 import dev.w5100alert.firmware.codec.CommandWriter;
 import dev.w5100alert.firmware.codec.DataStuffer;
 import dev.w5100alert.firmware.codec.ReplyParser;
+import dev.w5100alert.firmware.codec.SecretMask;
 import dev.w5100alert.firmware.mail.MailMessage;
 import dev.w5100alert.firmware.mail.MessageBuilder;
 import dev.w5100alert.firmware.net.TcpLink;
@@ -26,11 +27,15 @@ import java.nio.charset.StandardCharsets;
  * message too large): {@link #start} throws {@link IllegalArgumentException} first.</li>
  * <li>Every stage has a deadline from {@link SmtpTimeouts}, measured on the injected {@link Clock}; no
  * thread, no sleep, no unbounded loop. Every send ends in exactly one {@link Outcome}.</li>
- * <li>Replies are bounded by the {@link ReplyParser}; garbage, overlong or endless replies end in
- * {@link FailureCause#PROTOCOL_ERROR}.</li>
+ * <li>Replies are read line by line as they arrive ({@link ReplyParser}): memory is bounded by the line
+ * length (512 bytes by default), the time a reply may take by the stage deadline, not by a line count.
+ * Garbage or an overlong line ends in {@link FailureCause#PROTOCOL_ERROR}, with the broken rule named in
+ * {@link SendResult#detail()}.</li>
  * <li>All buffers are allocated here, in the constructor; {@code start}/{@code doWork} allocate nothing
  * (the link may, when it opens a connection).</li>
- * <li>The password and AUTH payloads never reach the transcript, the result or an exception.</li>
+ * <li>The password and AUTH payloads never reach the transcript, the result or an exception: every reply
+ * line is passed through a {@link SecretMask} (plain and Base64 at any alignment) before anything reads it,
+ * in every stage.</li>
  * </ul>
  * Not thread-safe: one thread (the firmware loop) owns the engine.
  */
@@ -46,6 +51,19 @@ public final class SmtpEngine {
      * need a clock that advances, and a frozen one must not turn {@link #send} into an endless loop.
      */
     static final int MAX_STALLED_POLLS = 1_000_000;
+
+    /** Lines of one reply shown in the transcript; an endless reply is cut there (the deadline ends it). */
+    static final int MAX_TRANSCRIBED_LINES = 1000;
+
+    // Capabilities seen in the lines of the current reply, adopted by readCapabilities() after a 250 to EHLO.
+    private static final int CAP_AUTH = 1;
+    private static final int CAP_PLAIN = 2;
+    private static final int CAP_LOGIN = 4;
+    private static final int CAP_SIZE = 8;
+    private static final int CAP_8BITMIME = 16;
+    private static final int CAP_PIPELINING = 32;
+    private static final int CAP_STARTTLS = 64;
+    private static final int CAP_ENHANCED = 128;
 
     private final TcpLink link;
     private final Clock clock;
@@ -69,6 +87,12 @@ public final class SmtpEngine {
     private final byte[] authUser;    // base64(user)
     private final byte[] authPassword; // base64(password)
     private final byte[] note = new byte[64];
+    private final SecretMask secrets = new SecretMask();
+    private final byte[] replyText = new byte[SendResult.MAX_TEXT]; // the current reply's text, lines joined
+    private int replyTextLength;
+    private int transcribedLines;
+    private int seenCapabilities;
+    private long seenSizeLimit;
 
     private Stage stage = Stage.IDLE;
     private long deadline;
@@ -109,7 +133,7 @@ public final class SmtpEngine {
         this.config = config;
         this.timeouts = config.timeouts();
         this.transcript = transcript;
-        this.parser = new ReplyParser(512, config.maxReplyBytes(), config.maxReplyLines());
+        this.parser = new ReplyParser(config.maxReplyLineBytes());
         this.builder = new MessageBuilder(config.limits().maxMessageBytes(), bootNonce, config.messageIdDomain(),
                 config.zoneOffsetMinutes());
         this.result = new SendResult(config.limits().maxRecipients());
@@ -123,6 +147,8 @@ public final class SmtpEngine {
             authPlain = encode(plain);
             authUser = encode(user);
             authPassword = encode(pass);
+            // What a server could echo: the password, and the AUTH payloads (PLAIN's, LOGIN's user name).
+            secrets.add(pass, true).add(plain, false).add(user, false);
             java.util.Arrays.fill(plain, (byte) 0);
             java.util.Arrays.fill(pass, (byte) 0);
             if (authPlain.length + 13 > CommandWriter.MAX_COMMAND_LINE) {
@@ -385,8 +411,8 @@ public final class SmtpEngine {
         if (rxEnd > rxStart) {
             // Anything unsolicited (normally 421 before the server's idle timeout) ends the session.
             rxStart += parser.feed(rx, rxStart, rxEnd - rxStart);
-            if (parser.status() == ReplyParser.Status.COMPLETE) {
-                transcribeReply();
+            if (parser.status() == ReplyParser.Status.LINE || parser.status() == ReplyParser.Status.COMPLETE) {
+                onReplyLine();
             }
             event("unsolicited reply; closing the session");
             closeLink();
@@ -430,11 +456,10 @@ public final class SmtpEngine {
         // Bounded: each pass either consumes input or ends in a state change.
         while (rxStart < rxEnd && busy() && stage != Stage.CONNECTING) {
             rxStart += parser.feed(rx, rxStart, rxEnd - rxStart);
-            if (parser.status() != ReplyParser.Status.INCOMPLETE) {
-                maskEchoedSecrets();
+            if (parser.status() == ReplyParser.Status.LINE || parser.status() == ReplyParser.Status.COMPLETE) {
+                onReplyLine();
             }
             if (parser.status() == ReplyParser.Status.COMPLETE) {
-                transcribeReply();
                 onReply(now);
                 parser.reset();
                 work++;
@@ -613,48 +638,58 @@ public final class SmtpEngine {
         sizeLimit = 0;
     }
 
+    /** After a 250 to EHLO: adopt what the lines of that reply advertised (noted as they arrived). */
     private void readCapabilities() {
         forgetCapabilities();
         extended = true;
-        byte[] b = parser.buffer();
-        for (int i = 1; i < parser.lineCount(); i++) { // line 0 is the greeting text
-            int p = parser.textStart(i);
-            int end = p + parser.textLength(i);
-            int kw = p;
-            while (p < end && b[p] != ' ' && b[p] != '=') {
-                p++;
-            }
-            int kwLen = p - kw;
-            if (Ascii.equalsIgnoreCase(b, kw, kwLen, "AUTH")) {
-                offersAuth = true;
-                while (p < end) {
-                    while (p < end && (b[p] == ' ' || b[p] == '=')) {
-                        p++;
-                    }
-                    int m = p;
-                    while (p < end && b[p] != ' ') {
-                        p++;
-                    }
-                    offersPlain |= Ascii.equalsIgnoreCase(b, m, p - m, "PLAIN");
-                    offersLogin |= Ascii.equalsIgnoreCase(b, m, p - m, "LOGIN");
+        int c = seenCapabilities;
+        offersAuth = (c & CAP_AUTH) != 0;
+        offersPlain = (c & CAP_PLAIN) != 0;
+        offersLogin = (c & CAP_LOGIN) != 0;
+        offersSize = (c & CAP_SIZE) != 0;
+        sizeLimit = seenSizeLimit;
+        offers8BitMime = (c & CAP_8BITMIME) != 0;
+        offersPipelining = (c & CAP_PIPELINING) != 0;
+        offersStartTls = (c & CAP_STARTTLS) != 0;
+        offersEnhancedCodes = (c & CAP_ENHANCED) != 0;
+    }
+
+    /** One EHLO keyword line ("AUTH PLAIN LOGIN", "SIZE 1000000"); any other reply's lines are noted harmlessly. */
+    private void noteCapability(byte[] b, int p, int end) {
+        int kw = p;
+        while (p < end && b[p] != ' ' && b[p] != '=') {
+            p++;
+        }
+        int kwLen = p - kw;
+        if (Ascii.equalsIgnoreCase(b, kw, kwLen, "AUTH")) {
+            seenCapabilities |= CAP_AUTH;
+            while (p < end) {
+                while (p < end && (b[p] == ' ' || b[p] == '=')) {
+                    p++;
                 }
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "SIZE")) {
-                offersSize = true;
-                long v = 0;
-                p++;
-                while (p < end && b[p] >= '0' && b[p] <= '9' && v < Long.MAX_VALUE / 10) {
-                    v = v * 10 + b[p++] - '0';
+                int m = p;
+                while (p < end && b[p] != ' ') {
+                    p++;
                 }
-                sizeLimit = v;
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "8BITMIME")) {
-                offers8BitMime = true;
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "PIPELINING")) {
-                offersPipelining = true;
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "STARTTLS")) {
-                offersStartTls = true;
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "ENHANCEDSTATUSCODES")) {
-                offersEnhancedCodes = true;
+                seenCapabilities |= Ascii.equalsIgnoreCase(b, m, p - m, "PLAIN") ? CAP_PLAIN : 0;
+                seenCapabilities |= Ascii.equalsIgnoreCase(b, m, p - m, "LOGIN") ? CAP_LOGIN : 0;
             }
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "SIZE")) {
+            seenCapabilities |= CAP_SIZE;
+            long v = 0;
+            p++;
+            while (p < end && b[p] >= '0' && b[p] <= '9' && v < Long.MAX_VALUE / 10) {
+                v = v * 10 + b[p++] - '0';
+            }
+            seenSizeLimit = v;
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "8BITMIME")) {
+            seenCapabilities |= CAP_8BITMIME;
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "PIPELINING")) {
+            seenCapabilities |= CAP_PIPELINING;
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "STARTTLS")) {
+            seenCapabilities |= CAP_STARTTLS;
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "ENHANCEDSTATUSCODES")) {
+            seenCapabilities |= CAP_ENHANCED;
         }
     }
 
@@ -833,9 +868,10 @@ public final class SmtpEngine {
     }
 
     private void protocolError() {
-        event("malformed or oversized reply");
-        if (stage != Stage.QUIT && stage != Stage.RSET) {
+        event(parser.errorText()); // names the broken rule, e.g. "reply line over 512 bytes"
+        if (stage != Stage.QUIT && stage != Stage.RSET && result.outcome() == Outcome.PENDING) {
             fail(Outcome.TRANSIENT_FAILURE, FailureCause.PROTOCOL_ERROR);
+            result.detail(parser.errorText());
         }
         closeLink(); // cannot find the next reply boundary in a stream we could not parse
     }
@@ -862,9 +898,7 @@ public final class SmtpEngine {
         } else {
             result.reply(parser.code(), 0, 0, 0);
         }
-        for (int i = 0; i < parser.lineCount(); i++) {
-            result.appendText(parser.buffer(), parser.textStart(i), parser.textLength(i));
-        }
+        result.appendText(replyText, 0, replyTextLength);
     }
 
     private void closeLink() {
@@ -883,38 +917,36 @@ public final class SmtpEngine {
     }
 
     /**
-     * Some servers quote the argument they could not use ("501 5.5.2 cannot decode AGFsZXJ0..."): in a reply
-     * to an AUTH step, every copy of an AUTH payload is overwritten with '*' in the parser's buffer before
-     * the transcript or the result can see it. Only exact copies are caught, not fragments.
+     * Every complete reply line passes here first: secrets are masked in the parser's buffer, then the line is
+     * transcribed, its text kept (bounded) for the result, and an EHLO keyword noted.
      */
-    private void maskEchoedSecrets() {
-        if (authPlain == null || !inAuthStage()) {
-            return;
-        }
+    private void onReplyLine() {
         byte[] b = parser.buffer();
-        int n = parser.storedLength();
-        mask(b, n, authPlain);
-        mask(b, n, authUser);
-        mask(b, n, authPassword);
-    }
-
-    private static void mask(byte[] b, int n, byte[] secret) {
-        int m = secret.length;
-        for (int i = 0; i + m <= n; i++) {
-            int j = 0;
-            while (j < m && b[i + j] == secret[j]) {
-                j++;
-            }
-            if (j == m) {
-                java.util.Arrays.fill(b, i, i + m, (byte) '*');
-                i += m - 1;
-            }
+        int len = parser.lineLength();
+        secrets.mask(b, 0, len);
+        if (parser.lineNumber() == 0) {
+            replyTextLength = 0;
+            transcribedLines = 0;
+            seenCapabilities = 0;
+            seenSizeLimit = 0;
         }
-    }
-
-    private void transcribeReply() {
-        for (int i = 0; i < parser.lineCount(); i++) {
-            line(false, parser.buffer(), parser.lineStart(i), parser.lineLength(i));
+        if (transcribedLines < MAX_TRANSCRIBED_LINES) {
+            line(false, b, 0, len);
+            transcribedLines++;
+        } else if (transcribedLines == MAX_TRANSCRIBED_LINES) {
+            event("further lines of this reply not shown");
+            transcribedLines++;
+        }
+        int t = parser.textStart();
+        int n = parser.textLength();
+        if (replyTextLength > 0 && replyTextLength < replyText.length) {
+            replyText[replyTextLength++] = ' ';
+        }
+        int keep = Math.min(n, replyText.length - replyTextLength);
+        System.arraycopy(b, t, replyText, replyTextLength, keep);
+        replyTextLength += keep;
+        if (parser.lineNumber() > 0) { // line 0 of an EHLO reply is the greeting text
+            noteCapability(b, t, t + n);
         }
     }
 
@@ -924,20 +956,21 @@ public final class SmtpEngine {
      * short printable base64 is simply not annotated.
      */
     private void transcribePrompt() {
-        if (transcript == null || parser.lineCount() != 1) {
+        if (transcript == null || parser.lineNumber() != 0) {
             return;
         }
-        int len = parser.textLength(0);
+        int len = parser.textLength();
         String label = "    (decoded: ";
         int room = note.length - label.length() - 1;
         if (len == 0 || Base64.maxDecodedLength(len) > room) {
             return;
         }
         int p = Ascii.putAscii(note, 0, label);
-        int n = Base64.decode(parser.buffer(), parser.textStart(0), len, note, p);
+        int n = Base64.decode(parser.buffer(), parser.textStart(), len, note, p);
         if (n <= 0) {
             return;
         }
+        secrets.mask(note, p, n); // a prompt that decodes to the password shows stars
         for (int i = p; i < p + n; i++) {
             if (note[i] < 0x20 || note[i] > 0x7E) {
                 return;
@@ -947,13 +980,12 @@ public final class SmtpEngine {
         line(false, note, 0, p + n + 1);
     }
 
+    /** After a parse error: the lines before it were shown as they came; show the start of the bad one. */
     private void transcribePartial() {
-        if (parser.lineCount() > 0) {
-            transcribeReply();
-        }
-        int n = Math.min(parser.partialLength(), 120);
+        int n = Math.min(parser.lineLength(), 120);
         if (n > 0) {
-            line(false, parser.buffer(), parser.partialStart(), n);
+            secrets.mask(parser.buffer(), 0, parser.lineLength());
+            line(false, parser.buffer(), 0, n);
         }
     }
 

@@ -145,9 +145,12 @@ public final class DhcpServer {
         hostnameLen = new int[poolSize];
     }
 
+    /** Option 51's "infinity" (RFC 2132 9.2): the lease never expires. */
+    public static final long INFINITE = 0xFFFFFFFFL;
+
     static long checkSeconds(long s, String what) {
-        if (s < 1 || s > 0xFFFFFFFEL) {
-            throw new IllegalArgumentException(what + " must be 1..4294967294 s, got " + s);
+        if (s < 1 || s > INFINITE) {
+            throw new IllegalArgumentException(what + " must be 1..4294967295 s (the last: infinite), got " + s);
         }
         return s;
     }
@@ -167,7 +170,9 @@ public final class DhcpServer {
         }
         if (!parse(in, len)) {
             malformed++;
-            lan.event("DHCP " + Ip.format(address) + ": malformed message ignored");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": malformed message ignored");
+            }
             return;
         }
         received[type]++;
@@ -179,7 +184,9 @@ public final class DhcpServer {
         lastMaxSize = maxSize;
         if (dropMessages > 0) {
             dropMessages--;
-            lan.event("DHCP " + Ip.format(address) + ": dropped a message (fault)");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": dropped a message (fault)");
+            }
             return;
         }
         if (silent) {
@@ -192,7 +199,11 @@ public final class DhcpServer {
             case 4 -> decline(in);
             case 7 -> release(in);
             case 8 -> inform(in, now);
-            default -> lan.event("DHCP " + Ip.format(address) + ": message type " + type + " from a client ignored");
+            default -> {
+                if (lan.tracing()) {
+                    lan.event("DHCP " + Ip.format(address) + ": message type " + type + " from a client ignored");
+                }
+            }
         }
     }
 
@@ -310,7 +321,9 @@ public final class DhcpServer {
         }
         if (slot < 0) {
             exhausted++;
-            lan.event("DHCP " + Ip.format(address) + ": pool exhausted, DISCOVER unanswered");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": pool exhausted, DISCOVER unanswered");
+            }
             return;
         }
         if (state[slot] != BOUND) {
@@ -344,7 +357,9 @@ public final class DhcpServer {
             return;
         }
         if (kind == RequestKind.RENEWING && ignoreRenewals) {
-            lan.event("DHCP " + Ip.format(address) + ": RENEWING request ignored (fault)");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": RENEWING request ignored (fault)");
+            }
             return;
         }
         if (nakRequests > 0) {
@@ -385,7 +400,7 @@ public final class DhcpServer {
 
     private void ack(byte[] in, int slot, long now) {
         state[slot] = BOUND;
-        expires[slot] = now + leaseSeconds * 1_000_000_000L;
+        expires[slot] = leaseSeconds == INFINITE ? Long.MAX_VALUE : now + leaseSeconds * 1_000_000_000L;
         claim(slot, in);
         reply(in, MessageType.ACK, poolFirst + slot, true, now);
     }
@@ -402,7 +417,9 @@ public final class DhcpServer {
         if (slot >= 0 && state[slot] != FREE && sameClient(slot)) {
             state[slot] = DECLINED;
             expires[slot] = Long.MAX_VALUE;
-            lan.event("DHCP " + Ip.format(address) + ": " + Ip.format(requestedIp) + " declined, not offered again");
+            if (lan.tracing()) {
+                lan.event("DHCP " + Ip.format(address) + ": " + Ip.format(requestedIp) + " declined, not offered again");
+            }
         }
     }
 
@@ -422,7 +439,9 @@ public final class DhcpServer {
     private void expire(long now) {
         for (int s = 0; s < poolSize; s++) {
             if ((state[s] == OFFERED || state[s] == BOUND) && expires[s] <= now) {
-                lan.event("DHCP " + Ip.format(address) + ": lease of " + Ip.format(poolFirst + s) + " expired");
+                if (lan.tracing()) {
+                    lan.event("DHCP " + Ip.format(address) + ": lease of " + Ip.format(poolFirst + s) + " expired");
+                }
                 state[s] = FREE;
             }
         }
@@ -536,12 +555,12 @@ public final class DhcpServer {
                 }
             }
             case 58 -> {
-                if (withLease) {
+                if (withLease && (leaseSeconds != INFINITE || t1Seconds > 0)) {
                     p = put32Option(p, 58, (int) t1(), limit);
                 }
             }
             case 59 -> {
-                if (withLease) {
+                if (withLease && (leaseSeconds != INFINITE || t2Seconds > 0)) {
                     p = put32Option(p, 59, (int) t2(), limit);
                 }
             }
@@ -609,7 +628,7 @@ public final class DhcpServer {
         return this;
     }
 
-    /** Lease time of later OFFERs and ACKs; T1/T2 follow it unless set. */
+    /** Lease time of later OFFERs and ACKs ({@link #INFINITE}: never expires, no T1/T2 unless set). */
     public DhcpServer leaseSeconds(long seconds) {
         leaseSeconds = checkSeconds(seconds, "lease");
         return this;
@@ -617,8 +636,17 @@ public final class DhcpServer {
 
     /** T1 and T2 of later answers (0 = the defaults of lease/2 and lease*7/8). */
     public DhcpServer renewalTimes(long t1, long t2) {
+        if (t1 < 0 || t2 < 0 || t1 > 0xFFFFFFFEL || t2 > 0xFFFFFFFEL) {
+            throw new IllegalArgumentException("T1 and T2 must be 0..4294967294 s, got " + t1 + ", " + t2);
+        }
         t1Seconds = t1;
         t2Seconds = t2;
+        return this;
+    }
+
+    /** The server restarts without its lease database: every offer, lease and declined address is forgotten. */
+    public DhcpServer forgetLeases() {
+        java.util.Arrays.fill(state, FREE);
         return this;
     }
 

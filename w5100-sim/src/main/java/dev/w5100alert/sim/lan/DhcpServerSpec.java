@@ -59,6 +59,9 @@ public final class DhcpServerSpec {
 
     /** Option 3 (replaces the default, which is the server itself); none given: option 3 is not sent. */
     public DhcpServerSpec routers(String... addresses) {
+        if (addresses.length > 63) {
+            throw new IllegalArgumentException("at most 63 addresses fit in one option, got " + addresses.length);
+        }
         routers.clear();
         for (String a : addresses) {
             routers.add(Ip.parse(a));
@@ -68,6 +71,9 @@ public final class DhcpServerSpec {
 
     /** Option 6. */
     public DhcpServerSpec dnsServers(String... addresses) {
+        if (addresses.length > 63) {
+            throw new IllegalArgumentException("at most 63 addresses fit in one option, got " + addresses.length);
+        }
         dnsServers.clear();
         for (String a : addresses) {
             dnsServers.add(Ip.parse(a));
@@ -77,6 +83,9 @@ public final class DhcpServerSpec {
 
     /** Option 42. */
     public DhcpServerSpec ntpServers(String... addresses) {
+        if (addresses.length > 63) {
+            throw new IllegalArgumentException("at most 63 addresses fit in one option, got " + addresses.length);
+        }
         ntpServers.clear();
         for (String a : addresses) {
             ntpServers.add(Ip.parse(a));
@@ -93,7 +102,7 @@ public final class DhcpServerSpec {
         return this;
     }
 
-    /** Option 51; T1/T2 follow it unless set. */
+    /** Option 51; T1/T2 follow it unless set. {@link DhcpServer#INFINITE}: never expires, T1/T2 not sent unless set. */
     public DhcpServerSpec leaseSeconds(long seconds) {
         leaseSeconds = DhcpServer.checkSeconds(seconds, "lease");
         return this;

@@ -141,7 +141,9 @@ public final class DnsServer implements AutoCloseable {
             f = nextFault;
         }
         if (f == DnsFault.SILENT) {
-            lan.event("DNS " + Ip.format(address) + ": query " + id + " unanswered (fault)");
+            if (lan.tracing()) {
+                lan.event("DNS " + Ip.format(address) + ": query " + id + " unanswered (fault)");
+            }
             return;
         }
         int opcode = (in[2] >>> 3) & 0x0F;
@@ -382,7 +384,9 @@ public final class DnsServer implements AutoCloseable {
             }
         }
         if (slot < 0) {
-            lan.event("DNS " + Ip.format(address) + ": too many forwarded queries, one dropped");
+            if (lan.tracing()) {
+                lan.event("DNS " + Ip.format(address) + ": too many forwarded queries, one dropped");
+            }
             return;
         }
         try {
@@ -395,7 +399,9 @@ public final class DnsServer implements AutoCloseable {
             forwardBuffer.put(in, 0, len).flip();
             forwardChannel.send(forwardBuffer, new InetSocketAddress(loopback(), forwardPort));
         } catch (IOException e) {
-            lan.event("DNS " + Ip.format(address) + ": forwarding failed: " + e.getMessage());
+            if (lan.tracing()) {
+                lan.event("DNS " + Ip.format(address) + ": forwarding failed: " + e.getMessage());
+            }
             return;
         }
         pendingUsed[slot] = true;
@@ -418,7 +424,9 @@ public final class DnsServer implements AutoCloseable {
                     return;
                 }
             } catch (IOException e) {
-                lan.event("DNS " + Ip.format(address) + ": forwarded answer lost: " + e.getMessage());
+                if (lan.tracing()) {
+                    lan.event("DNS " + Ip.format(address) + ": forwarded answer lost: " + e.getMessage());
+                }
                 return;
             }
             forwardBuffer.flip();

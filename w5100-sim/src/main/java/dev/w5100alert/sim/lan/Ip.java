@@ -1,6 +1,8 @@
 package dev.w5100alert.sim.lan;
 
-/** IPv4 as a big-endian int, for the LAN services (the simulator's own helpers live in its package). */
+import dev.w5100alert.sim.VirtualNetwork;
+
+/** IPv4 as a big-endian int and big-endian fields in byte arrays, for the LAN services. */
 final class Ip {
     static final int BROADCAST = 0xFFFFFFFF;
 
@@ -8,28 +10,11 @@ final class Ip {
     }
 
     static int parse(String dotted) {
-        String[] parts = dotted.trim().split("\\.", -1);
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("not an IPv4 address: '" + dotted + "'");
-        }
-        int v = 0;
-        for (String p : parts) {
-            int octet;
-            try {
-                octet = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not an IPv4 address: '" + dotted + "'", e);
-            }
-            if (octet < 0 || octet > 255 || p.isEmpty() || p.length() > 3) {
-                throw new IllegalArgumentException("not an IPv4 address: '" + dotted + "'");
-            }
-            v = (v << 8) | octet;
-        }
-        return v;
+        return VirtualNetwork.parseIpv4(dotted);
     }
 
     static String format(int a) {
-        return ((a >>> 24) & 0xFF) + "." + ((a >>> 16) & 0xFF) + "." + ((a >>> 8) & 0xFF) + "." + (a & 0xFF);
+        return VirtualNetwork.formatIpv4(a);
     }
 
     static int get32(byte[] b, int at) {

@@ -3,8 +3,6 @@ package dev.w5100alert.sim.lan;
 import dev.w5100alert.sim.TraceSink;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
@@ -368,13 +366,5 @@ public final class LanServices implements AutoCloseable {
             throw new IllegalStateException("no " + what + " server declared");
         }
         return servers[0];
-    }
-
-    /** All servers, for listings. */
-    public List<Object> servers() {
-        List<Object> all = new ArrayList<>(List.of(dhcp));
-        all.addAll(List.of(dns));
-        all.addAll(List.of(ntp));
-        return all;
     }
 }

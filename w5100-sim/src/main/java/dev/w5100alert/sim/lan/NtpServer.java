@@ -63,7 +63,9 @@ public final class NtpServer {
             f = nextFault;
         }
         if (f == NtpFault.SILENT) {
-            lan.event("NTP " + Ip.format(address) + ": request unanswered (fault)");
+            if (lan.tracing()) {
+                lan.event("NTP " + Ip.format(address) + ": request unanswered (fault)");
+            }
             return;
         }
         long millis = wallClock.getAsLong() + offsetMillis;
