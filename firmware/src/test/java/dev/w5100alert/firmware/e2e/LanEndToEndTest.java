@@ -108,7 +108,7 @@ class LanEndToEndTest {
         NetworkClock wall = new NetworkClock(clock);
         RandomSource random = RandomSource.secure();
         DhcpClient dhcp = new DhcpClient(new W5100UdpLink(driver), driver::setAddress, random, MAC, "alert-box");
-        LanAgent lan = new LanAgent(dhcp, new W5100UdpLink(driver), wall, random, new int[0], new int[0], true,
+        LanAgent lan = new LanAgent(dhcp, new W5100UdpLink(driver), wall, random, new int[0], new CharSequence[0], true,
                 3600 * S, "smtp.example.com");
 
         long since = clock.now;

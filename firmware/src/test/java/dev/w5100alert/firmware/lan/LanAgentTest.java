@@ -49,11 +49,12 @@ class LanAgentTest {
                         d.ntpServers("192.168.1.123");
                     }
                 })
-                .dnsServer("192.168.1.53", d -> d.a("smtp.example.com", "192.168.1.10"))
+                .dnsServer("192.168.1.53", d -> d.a("smtp.example.com", "192.168.1.10")
+                        .a("time.example.com", "192.168.1.123"))
                 .ntpServer("192.168.1.123", t -> t.wallClock(clock::trueEpochMillis));
     }
 
-    private void start(VirtualNetwork.Builder net, boolean dhcpMode, int[] dns, int[] ntp, boolean timeFromDhcp,
+    private void start(VirtualNetwork.Builder net, boolean dhcpMode, int[] dns, CharSequence[] ntp, boolean timeFromDhcp,
                        String host) {
         sim = new W5100Simulator(net.build(), clock::nanoTime);
         driver = new W5100Driver(sim, ResetLine.NOT_WIRED, clock);
@@ -79,7 +80,7 @@ class LanAgentTest {
 
     @Test
     void staticAddressWithConfiguredDnsAndNtp() {
-        start(net(true), false, new int[] {DNS}, new int[] {NTP}, false, "smtp.example.com");
+        start(net(true), false, new int[] {DNS}, new CharSequence[] {"192.168.1.123"}, false, "smtp.example.com");
         clock.boardSkewMillis = -7_200_000L;
         run(5 * S);
         assertTrue(mayGo());
@@ -90,8 +91,37 @@ class LanAgentTest {
     }
 
     @Test
+    void timeServersByNameAreLookedUpAfterTheMailServer() {
+        start(net(true), true, new int[0], new CharSequence[] {"time.example.com", "nowhere.example.com"}, false,
+                "smtp.example.com");
+        clock.boardSkewMillis = 60_000L;
+        run(10 * S);
+        assertEquals(NTP, agent.timeServer(0));
+        assertEquals(0, agent.timeServer(1), "NXDOMAIN: skipped");
+        assertTrue(wall.known());
+        assertEquals(-60_000L, wall.offsetMillis(), 20);
+        assertTrue(mayGo());
+        String d = agent.describe(clock.now);
+        assertTrue(d.contains("lease: 192.168.1.100 mask 255.255.255.0 router 192.168.1.1 from 192.168.1.1"), d);
+        assertTrue(d.contains("lease DNS: 192.168.1.53"), d);
+        assertTrue(d.contains("mail server smtp.example.com: 192.168.1.10"), d);
+        assertTrue(d.contains("clock: network time, offset -60"), d);
+    }
+
+    @Test
+    void anUnresolvableTimeServerHoldsMailOnlyForTheBoundedWait() {
+        start(net(true), true, new int[0], new CharSequence[] {"nowhere.example.com"}, false, "smtp.example.com");
+        run(30 * S);
+        assertEquals(Ipv4.of(192, 168, 1, 10), agent.mailServer());
+        assertFalse(mayGo());
+        run(280 * S);
+        assertTrue(mayGo());
+        assertFalse(wall.known());
+    }
+
+    @Test
     void anIpv4ServerAndTimeOffNeedNeitherDnsNorNtp() {
-        start(net(true), false, new int[0], new int[0], false, "192.168.1.10");
+        start(net(true), false, new int[0], new CharSequence[0], false, "192.168.1.10");
         run(S);
         assertTrue(mayGo());
         assertFalse(wall.known(), "ntp = off: mail does not wait for time");
@@ -101,7 +131,7 @@ class LanAgentTest {
 
     @Test
     void dhcpModeTakesDnsAndNtpFromTheLease() {
-        start(net(true), true, new int[0], new int[0], true, "smtp.example.com");
+        start(net(true), true, new int[0], new CharSequence[0], true, "smtp.example.com");
         run(10 * S);
         assertTrue(agent.addressed());
         assertTrue(mayGo());
@@ -111,7 +141,7 @@ class LanAgentTest {
 
     @Test
     void aLeaseWithoutNtpServersDoesNotHoldMail() {
-        start(net(false), true, new int[0], new int[0], true, "smtp.example.com");
+        start(net(false), true, new int[0], new CharSequence[0], true, "smtp.example.com");
         run(10 * S);
         assertTrue(mayGo());
         assertFalse(wall.known());
@@ -119,7 +149,7 @@ class LanAgentTest {
 
     @Test
     void mailWaitsForTimeOnlyAsLongAsConfigured() {
-        start(net(true), true, new int[0], new int[0], true, "smtp.example.com");
+        start(net(true), true, new int[0], new CharSequence[0], true, "smtp.example.com");
         sim.lan().ntp().fault(NtpFault.SILENT);
         run(60 * S);
         assertEquals(Ipv4.of(192, 168, 1, 10), agent.mailServer());
@@ -131,7 +161,7 @@ class LanAgentTest {
 
     @Test
     void aFailedReLookupKeepsTheLastGoodAddress() {
-        start(net(true), false, new int[] {DNS}, new int[0], false, "smtp.example.com");
+        start(net(true), false, new int[] {DNS}, new CharSequence[0], false, "smtp.example.com");
         run(2 * S);
         assertEquals(Ipv4.of(192, 168, 1, 10), agent.mailServer());
         sim.lan().dns().fault(DnsFault.SERVFAIL);
