@@ -47,6 +47,14 @@ public final class LanAgent {
     private final int[] scratch = new int[3];
 
     private boolean leaseSeen;
+    private DhcpClient.Interface fallbackNetif;
+    private int fallbackIp;
+    private int fallbackSubnet;
+    private int fallbackGateway;
+    private long fallbackAfter;
+    private long dhcpSince;
+    private boolean dhcpStarted;
+    private boolean fellBack;
     private long lookupAt;
     private int lookupIndex = -1;
     private boolean roundFailed;
@@ -86,11 +94,44 @@ public final class LanAgent {
         }
     }
 
+    /**
+     * In DHCP mode: when no lease came within {@code afterNanos} of the first {@link #doWork}, stop DHCP
+     * and use this static address instead (DNS and time servers then come from the configuration only).
+     */
+    public void staticFallback(DhcpClient.Interface netif, int ip, int subnet, int gateway, long afterNanos) {
+        if (netif == null || ip == 0 || afterNanos <= 0) {
+            throw new IllegalArgumentException("interface, address and a positive wait are required");
+        }
+        this.fallbackNetif = netif;
+        this.fallbackIp = ip;
+        this.fallbackSubnet = subnet;
+        this.fallbackGateway = gateway;
+        this.fallbackAfter = afterNanos;
+    }
+
+    /** True once the board gave up on DHCP and uses the static fallback address. */
+    public boolean fellBack() {
+        return fellBack;
+    }
+
     /** Runs what is due at {@code now}; returns the next deadline (monotonic nanos). */
     public long doWork(long now) {
         long next = Long.MAX_VALUE;
-        if (dhcp != null) {
+        if (dhcp != null && !dhcpStarted) {
+            dhcpStarted = true;
+            dhcpSince = now;
+        }
+        if (dhcp != null && !fellBack && fallbackNetif != null && !leaseSeen && !dhcp.bound()
+                && now - dhcpSince >= fallbackAfter) {
+            fellBack = true; // DHCP is not stepped any more; its socket stays idle
+            fallbackNetif.setAddress(fallbackIp, fallbackSubnet, fallbackGateway);
+            lookupAt = now;
+        }
+        if (dhcp != null && !fellBack) {
             next = dhcp.doWork(now);
+            if (fallbackNetif != null && !leaseSeen) {
+                next = Math.min(next, dhcpSince + fallbackAfter);
+            }
             if (!dhcp.bound()) {
                 leaseSeen = false;
                 return next; // nothing else can run without an address
@@ -175,20 +216,22 @@ public final class LanAgent {
 
     /** True while a DHCP, DNS or SNTP reply is awaited: poll {@link #doWork} at the loop's rate. */
     public boolean waitingForReply() {
-        boolean dhcpWaiting = dhcp != null && dhcp.state() != DhcpClient.State.BOUND;
+        boolean dhcpWaiting = dhcp != null && !fellBack && dhcp.state() != DhcpClient.State.BOUND;
         return dhcpWaiting || lookupIndex >= 0 || sntp.busy();
     }
 
     /** The chip was reset: DHCP writes its lease back; the lookup socket re-opens on its next use. */
     public void chipReset(long now) {
-        if (dhcp != null) {
+        if (fellBack) {
+            fallbackNetif.setAddress(fallbackIp, fallbackSubnet, fallbackGateway);
+        } else if (dhcp != null) {
             dhcp.chipReset(now);
         }
     }
 
     /** True when the board has an address (always with a static one). */
     public boolean addressed() {
-        return dhcp == null || dhcp.bound();
+        return dhcp == null || fellBack || dhcp.bound();
     }
 
     /** The mail server's address, or 0 while it is not known. */
@@ -200,7 +243,7 @@ public final class LanAgent {
     public boolean mailMayGo(long now, long sinceNanos, long maxTimeWaitNanos) {
         // No time source at all (ntp = off, or from-dhcp and a lease without option 42): nothing to wait for.
         boolean timeOff = ntpAddresses.length == 0
-                && (!timeFromDhcp || dhcp == null || (leaseSeen && sntp.serverCount() == 0));
+                && (!timeFromDhcp || dhcp == null || fellBack || (leaseSeen && sntp.serverCount() == 0));
         return addressed() && addresses[0] != 0
                 && (timeOff || clock.mailMayGo(now, sinceNanos, maxTimeWaitNanos));
     }
@@ -242,6 +285,9 @@ public final class LanAgent {
         StringBuilder b = new StringBuilder();
         if (dhcp == null) {
             b.append("address: static\n");
+        } else if (fellBack) {
+            b.append("address: static fallback ").append(dev.w5100alert.hal.Ipv4.format(fallbackIp))
+                    .append(" (no DHCP lease in time)\n");
         } else if (!dhcp.bound()) {
             b.append("lease: none (DHCP ").append(dhcp.state()).append(")\n");
         } else {

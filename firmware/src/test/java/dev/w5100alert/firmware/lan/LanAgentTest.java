@@ -120,6 +120,32 @@ class LanAgentTest {
     }
 
     @Test
+    void fallsBackToTheStaticAddressWhenNoLeaseComesInTime() {
+        start(net(true), true, new int[] {DNS}, new CharSequence[0], true, "smtp.example.com");
+        sim.lan().dhcp().silent(true);
+        int fallback = Ipv4.of(192, 168, 1, 60);
+        agent.staticFallback(driver::setAddress, fallback, Ipv4.of(255, 255, 255, 0), Ipv4.of(192, 168, 1, 1), 30 * S);
+        run(29 * S);
+        assertFalse(agent.addressed());
+        assertEquals(0, driver.address(), "unaddressed while DHCP tries");
+        run(5 * S);
+        assertTrue(agent.fellBack());
+        assertEquals(fallback, driver.address());
+        assertTrue(mayGo(), "named server resolved with the configured DNS server; no time source left");
+        assertEquals(Ipv4.of(192, 168, 1, 10), agent.mailServer());
+        assertTrue(agent.describe(clock.now).contains("static fallback 192.168.1.60"));
+    }
+
+    @Test
+    void aLeaseInTimeMeansNoFallback() {
+        start(net(true), true, new int[0], new CharSequence[0], true, "smtp.example.com");
+        agent.staticFallback(driver::setAddress, Ipv4.of(192, 168, 1, 60), Ipv4.of(255, 255, 255, 0), 0, 30 * S);
+        run(60 * S);
+        assertFalse(agent.fellBack());
+        assertEquals(Ipv4.of(192, 168, 1, 100), driver.address());
+    }
+
+    @Test
     void anIpv4ServerAndTimeOffNeedNeitherDnsNorNtp() {
         start(net(true), false, new int[0], new CharSequence[0], false, "192.168.1.10");
         run(S);
