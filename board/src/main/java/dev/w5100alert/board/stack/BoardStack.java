@@ -61,6 +61,7 @@ public final class BoardStack implements AutoCloseable {
         BoardConfig.OutboxSettings o = config.outbox();
         this.outbox = Outbox.open(outboxDir, o.capacity(),
                 new Backoff(o.retryInitial().toNanos(), o.retryMax().toNanos(), retrySeed), o.giveUpAfter().toMillis(), log);
+        this.outbox.messageIdDomain(config.smtp().sender().substring(config.smtp().sender().lastIndexOf('@') + 1));
         this.events = events;
         this.agent = new AlertAgent(config.sensors(), events, levels, initial, outbox, transport, chip, clock, log,
                 healthCheckNanos);

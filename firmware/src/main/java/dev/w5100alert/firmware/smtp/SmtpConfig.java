@@ -2,6 +2,7 @@ package dev.w5100alert.firmware.smtp;
 
 import dev.w5100alert.firmware.mail.Mailbox;
 import dev.w5100alert.firmware.mail.MessageLimits;
+import dev.w5100alert.firmware.tls.TlsPolicy;
 
 /**
  * Immutable engine configuration, built once with {@link #builder()}. Every buffer the engine owns is
@@ -24,6 +25,7 @@ public final class SmtpConfig {
     private final int zoneOffsetMinutes;
     private final int maxReplyLineBytes;
     private final int sendChunkBytes;
+    private final TlsPolicy tls;
 
     private SmtpConfig(Builder b) {
         serverIpv4 = b.serverIpv4;
@@ -41,6 +43,7 @@ public final class SmtpConfig {
         zoneOffsetMinutes = b.zoneOffsetMinutes;
         maxReplyLineBytes = b.maxReplyLineBytes;
         sendChunkBytes = b.sendChunkBytes;
+        tls = b.tls;
     }
 
     public static Builder builder() {
@@ -134,13 +137,18 @@ public final class SmtpConfig {
         return sendChunkBytes;
     }
 
+    /** How the connection is secured ({@link TlsPolicy#NONE} unless {@link Builder#tls} was called). */
+    public TlsPolicy tls() {
+        return tls;
+    }
+
     @Override
     public String toString() {
         return "SmtpConfig[server=" + (serverIpv4 >>> 24) + '.' + (serverIpv4 >>> 16 & 0xFF) + '.'
                 + (serverIpv4 >>> 8 & 0xFF) + '.' + (serverIpv4 & 0xFF) + ':' + serverPort + ", helo=" + heloName
                 + ", user=" + (username == null ? "(none)" : username) + ", password="
                 + (password == null ? "(none)" : "(redacted)") + ", allowPlaintextAuth=" + allowPlaintextAuth + ", auth=" + authMechanism
-                + ", keepSessionOpen=" + keepSessionOpen + ", sessionIdleMillis=" + sessionIdleMillis + ", " + timeouts + ", " + limits + ']';
+                + ", tls=" + tls + ", keepSessionOpen=" + keepSessionOpen + ", sessionIdleMillis=" + sessionIdleMillis + ", " + timeouts + ", " + limits + ']';
     }
 
     /** Collects and checks the settings; {@link #build()} refuses an incomplete or inconsistent set. */
@@ -160,6 +168,7 @@ public final class SmtpConfig {
         private int zoneOffsetMinutes;
         private int maxReplyLineBytes = 512;
         private int sendChunkBytes = 1024;
+        private TlsPolicy tls = TlsPolicy.NONE;
         private boolean serverSet;
 
         private Builder() {
@@ -210,7 +219,17 @@ public final class SmtpConfig {
             return this;
         }
 
-        /** Allows AUTH over an unencrypted connection (there is no TLS yet); off by default. */
+        /**
+         * How the connection is secured: STARTTLS or implicit TLS with verification, or {@link TlsPolicy#NONE}
+         * (the default, for callers that predate TLS). With TLS the engine wraps its link in a
+         * {@link dev.w5100alert.firmware.tls.TlsLink} itself.
+         */
+        public Builder tls(TlsPolicy policy) {
+            tls = java.util.Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /** Allows AUTH over an unencrypted connection (without TLS); off by default. Not needed inside TLS. */
         public Builder allowPlaintextAuth(boolean allow) {
             allowPlaintextAuth = allow;
             return this;

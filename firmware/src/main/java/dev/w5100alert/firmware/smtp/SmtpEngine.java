@@ -9,6 +9,10 @@ import dev.w5100alert.firmware.codec.SecretMask;
 import dev.w5100alert.firmware.mail.MailMessage;
 import dev.w5100alert.firmware.mail.MessageBuilder;
 import dev.w5100alert.firmware.net.TcpLink;
+import dev.w5100alert.firmware.tls.TlsFailure;
+import dev.w5100alert.firmware.tls.TlsLink;
+import dev.w5100alert.firmware.tls.TlsMode;
+import dev.w5100alert.firmware.tls.TlsPolicy;
 import dev.w5100alert.hal.Clock;
 import java.nio.charset.StandardCharsets;
 
@@ -38,6 +42,18 @@ import java.nio.charset.StandardCharsets;
  * in every stage.</li>
  * </ul>
  * Not thread-safe: one thread (the firmware loop) owns the engine.
+ *
+ * <p>TLS ({@link SmtpConfig#tls()}): the engine wraps the link it is given in a {@link TlsLink} itself when the
+ * mode is not NONE (or uses the link as is when it already is one; {@link #tlsLink()} gives it back, e.g. for the
+ * server's chain). The crypto stays in the link; the state machine knows TLS only at two points: the
+ * {@link Stage#TLS_HANDSHAKE} right after connecting (implicit TLS, then the greeting) and the {@link Stage#STARTTLS}
+ * step after EHLO (RFC 3207: 220, everything received after it thrown away, handshake, capabilities forgotten, EHLO
+ * again). The handshake is bounded by the greeting timeout (implicit TLS) or the hello timeout (STARTTLS); a
+ * handshake that times out is transient, every other TLS failure needs the user ({@link FailureCause#needsUser()}).
+ * With STARTTLS configured, a server that does not offer it gets QUIT and nothing else: no credential
+ * leaves in clear. Inside TLS the transcript marks lines {@code " ~> "} / {@code "<~ "} (swaks' convention) and
+ * the handshake adds one line such as {@code TLS started: TLSv1.3 TLS_AES_128_GCM_SHA256, peer CN=..., verified}.
+ * The TLS path allocates (JSSE, per handshake and per record); the plaintext path still does not.
  */
 public final class SmtpEngine {
 
@@ -66,6 +82,8 @@ public final class SmtpEngine {
     private static final int CAP_ENHANCED = 128;
 
     private final TcpLink link;
+    private final TlsLink tls;        // the same object as link when TLS is configured, else null
+    private final TlsPolicy tlsPolicy;
     private final Clock clock;
     private final SmtpConfig config;
     private final SmtpTimeouts timeouts;
@@ -117,18 +135,22 @@ public final class SmtpEngine {
     private boolean offersEnhancedCodes;
     private boolean offersSize;
     private long sizeLimit;
+    private boolean greetingStarted;  // a byte of the greeting has arrived (the implicit-TLS sniff ran)
 
     /**
      * Builds the engine and every buffer it will use.
      *
-     * @param link       the byte channel (W5100 socket or java.nio adapter)
+     * @param link       the byte channel (W5100 socket or java.nio adapter, or a {@link TlsLink} over one);
+     *                   wrapped in a {@link TlsLink} here when {@code config.tls()} asks for TLS
      * @param clock      time source for deadlines, Date headers and {@link Clock#idle()} in {@link #send}
      * @param config     server, credentials, limits, timeouts
      * @param transcript swaks-style transcript sink, or null for none
      * @param bootNonce  random number drawn once per boot, for Message-IDs unique across reboots
      */
     public SmtpEngine(TcpLink link, Clock clock, SmtpConfig config, SmtpTranscript transcript, long bootNonce) {
-        this.link = link;
+        this.tlsPolicy = config.tls();
+        this.tls = link instanceof TlsLink t ? t : tlsPolicy.mode() != TlsMode.NONE ? new TlsLink(link, clock) : null;
+        this.link = tls != null ? tls : link;
         this.clock = clock;
         this.config = config;
         this.timeouts = config.timeouts();
@@ -165,6 +187,11 @@ public final class SmtpEngine {
         byte[] out = new byte[Base64.encodedLength(b.length)];
         Base64.encode(b, 0, b.length, out, 0);
         return out;
+    }
+
+    /** The TLS link the engine talks through, or null when no TLS is configured. */
+    public TlsLink tlsLink() {
+        return tls;
     }
 
     /** The outcome of the current or last send (reused; see {@link SendResult}). */
@@ -262,6 +289,7 @@ public final class SmtpEngine {
             deadline = now + timeouts.connect() * MS;
             event("connecting");
             forgetCapabilities();
+            greetingStarted = false;
             parser.reset();
             rxStart = 0;
             rxEnd = 0;
@@ -343,6 +371,8 @@ public final class SmtpEngine {
                 return pollSessionIdle(now);
             case CONNECTING:
                 return pollConnect(now);
+            case TLS_HANDSHAKE:
+                return pollHandshake(now);
             default:
                 break;
         }
@@ -379,7 +409,11 @@ public final class SmtpEngine {
         TcpLink.State s = link.poll();
         if (s == TcpLink.State.CONNECTED) {
             event("connected");
-            expect(Stage.GREETING, now, timeouts.greeting());
+            if (tlsPolicy.mode() == TlsMode.IMPLICIT) {
+                beginHandshake(now, timeouts.greeting());
+            } else {
+                expect(Stage.GREETING, now, timeouts.greeting());
+            }
             return 1;
         }
         if (s == TcpLink.State.CONNECTING) {
@@ -397,6 +431,65 @@ public final class SmtpEngine {
         result.linkFailure(link.failure());
         closeLink();
         return 1;
+    }
+
+    private void beginHandshake(long now, long timeoutMs) {
+        event("starting TLS");
+        expect(Stage.TLS_HANDSHAKE, now, timeoutMs);
+        tls.startTls(tlsPolicy);
+    }
+
+    /** The TLS handshake, driven by polling the link under the stage deadline. */
+    private int pollHandshake(long now) {
+        TcpLink.State s = tls.poll();
+        if (s == TcpLink.State.CONNECTED) {
+            if (transcript != null) {
+                transcript.event(tls.describeSession());
+            }
+            if (tlsPolicy.mode() == TlsMode.IMPLICIT) {
+                expect(Stage.GREETING, now, timeouts.greeting());
+            } else {
+                forgetCapabilities(); // RFC 3207 section 4.2: nothing learned before TLS holds
+                sendEhlo(now);
+            }
+            return 1;
+        }
+        if (s == TcpLink.State.CONNECTING) {
+            if (now - deadline < 0) {
+                return 0;
+            }
+            tls.handshakeDeadlinePassed();
+        }
+        tlsFailed();
+        return 1;
+    }
+
+    private void tlsFailed() {
+        TlsFailure f = tls.tlsFailure();
+        FailureCause c = switch (f) {
+            case UNTRUSTED -> FailureCause.CERT_UNTRUSTED;
+            case EXPIRED -> FailureCause.CERT_EXPIRED;
+            case NOT_YET_VALID -> FailureCause.CERT_NOT_YET_VALID;
+            case NAME_MISMATCH -> FailureCause.CERT_NAME_MISMATCH;
+            case CLOCK_NOT_SET -> FailureCause.CLOCK_NOT_SET;
+            case TIMEOUT -> FailureCause.TIMEOUT;
+            case NONE -> FailureCause.CONNECTION_LOST;
+            default -> FailureCause.TLS_HANDSHAKE_FAILED;
+        };
+        boolean transientCause = c == FailureCause.TIMEOUT || c == FailureCause.CONNECTION_LOST;
+        fail(transientCause ? Outcome.TRANSIENT_FAILURE : Outcome.AUTH_FAILURE, c);
+        if (result.outcome() != Outcome.PENDING && result.cause() == c) {
+            if (f == TlsFailure.NOT_TLS && tlsPolicy.mode() == TlsMode.IMPLICIT) {
+                result.detail(tls.failureDetail() + "; the port speaks plain SMTP: set smtp.tls = starttls");
+            } else {
+                result.detail(tls.failureDetail().toString());
+            }
+            result.linkFailure(tls.failure());
+        }
+        if (transcript != null) {
+            transcript.event("TLS failed: " + tls.failureDetail());
+        }
+        closeLink();
     }
 
     /** Between sends: notice a server that hung up or sent 421 while we were idle. */
@@ -452,6 +545,16 @@ public final class SmtpEngine {
             }
             rxEnd += n;
             work += n > 0 ? 1 : 0;
+        }
+        if (stage == Stage.GREETING && !greetingStarted && rxEnd > rxStart && (tls == null || !tls.secured())) {
+            greetingStarted = true;
+            if (looksLikeTlsRecord()) {
+                event("TLS record where the plain greeting was due");
+                fail(Outcome.AUTH_FAILURE, FailureCause.IMPLICIT_TLS_EXPECTED);
+                result.detail("the server speaks TLS from the first byte on this port: set smtp.tls = implicit");
+                closeLink();
+                return work + 1;
+            }
         }
         // Bounded: each pass either consumes input or ends in a state change.
         while (rxStart < rxEnd && busy() && stage != Stage.CONNECTING) {
@@ -511,6 +614,9 @@ public final class SmtpEngine {
                 } else {
                     handled = false;
                 }
+                break;
+            case STARTTLS:
+                onStartTlsReply(code, now);
                 break;
             case AUTH_LOGIN:
                 if (code == 334) {
@@ -579,6 +685,33 @@ public final class SmtpEngine {
         if (!handled) {
             unexpectedReply(code, now);
         }
+    }
+
+    /**
+     * RFC 3207: on 220 the next byte must be the server's TLS. Anything already received after the 220 was sent
+     * before TLS, by the server or by someone in between (CVE-2011-0411): it is thrown away, never parsed.
+     */
+    private void onStartTlsReply(int code, long now) {
+        if (code == 220) {
+            int junk = rxEnd - rxStart;
+            rxStart = 0;
+            rxEnd = 0;
+            parser.reset();
+            if (junk > 0) {
+                event("discarded bytes received after the 220 to STARTTLS");
+            }
+            beginHandshake(now, timeouts.hello());
+        } else {
+            failOnReply(Outcome.AUTH_FAILURE, FailureCause.STARTTLS_REFUSED);
+            result.detail("the server refused STARTTLS; ask its operator, or check smtp.port and smtp.tls");
+            sendQuit(now);
+        }
+    }
+
+    private boolean looksLikeTlsRecord() {
+        int b0 = rx[rxStart] & 0xFF;
+        // TLS handshake (22) or alert (21) record, then major version 3; no SMTP reply starts with these bytes.
+        return (b0 == 0x16 || b0 == 0x15) && (rxEnd - rxStart < 2 || rx[rxStart + 1] == 0x03);
     }
 
     /** The one rule for replies a stage did not expect: classify by code class, then end politely. */
@@ -694,15 +827,37 @@ public final class SmtpEngine {
     }
 
     private void afterHello(long now) {
+        boolean secured = tls != null && tls.secured();
+        if (tlsPolicy.mode() == TlsMode.STARTTLS && !secured) {
+            if (extended && offersStartTls) {
+                sendCommand(Stage.STARTTLS, "STARTTLS", now, timeouts.hello());
+            } else {
+                // No downgrade: without STARTTLS nothing more is said, least of all a credential.
+                fail(Outcome.AUTH_FAILURE, FailureCause.STARTTLS_NOT_OFFERED);
+                result.detail("the server does not offer STARTTLS on this port: check smtp.port, or set smtp.tls");
+                sendQuit(now);
+            }
+            return;
+        }
         if (authPlain != null) {
             boolean plain = offersPlain && config.authMechanism() != AuthMechanism.LOGIN;
             boolean login = offersLogin && config.authMechanism() != AuthMechanism.PLAIN;
-            if (!plain && !login) {
+            if (!plain && !login && !secured && !offersAuth && offersStartTls) {
+                // Submission servers offer AUTH only inside TLS (Postfix smtpd_tls_auth_only): not a credential
+                // problem.
+                fail(Outcome.AUTH_FAILURE, FailureCause.STARTTLS_REQUIRED);
+                result.detail("the server requires STARTTLS before AUTH; set smtp.tls = starttls");
+                sendQuit(now);
+            } else if (!plain && !login) {
                 fail(Outcome.AUTH_FAILURE, FailureCause.AUTH_NOT_OFFERED);
                 sendQuit(now);
-            } else if (!config.allowPlaintextAuth()) {
+            } else if (!secured && !config.allowPlaintextAuth()) {
                 // No TLS here: sending the password would expose it. Only an explicit opt-in allows it.
                 fail(Outcome.AUTH_FAILURE, FailureCause.PLAINTEXT_AUTH_FORBIDDEN);
+                if (offersStartTls) {
+                    result.detail("the server offers STARTTLS: set smtp.tls = starttls instead of sending the "
+                            + "password in clear");
+                }
                 sendQuit(now);
             } else if (plain) {
                 command.begin().append("AUTH PLAIN ").append(authPlain, 0, authPlain.length);
@@ -854,7 +1009,13 @@ public final class SmtpEngine {
             closeLink(); // the outcome is already decided; just stop waiting
             return;
         }
-        fail(Outcome.TRANSIENT_FAILURE, FailureCause.TIMEOUT);
+        if (stage == Stage.GREETING && config.serverPort() == 465 && (tls == null || !tls.secured())) {
+            // Silence on 465 is a server waiting for our ClientHello.
+            fail(Outcome.AUTH_FAILURE, FailureCause.IMPLICIT_TLS_EXPECTED);
+            result.detail("no greeting on port 465: it expects implicit TLS; set smtp.tls = implicit");
+        } else {
+            fail(Outcome.TRANSIENT_FAILURE, FailureCause.TIMEOUT);
+        }
         closeLink();
     }
 
@@ -991,7 +1152,7 @@ public final class SmtpEngine {
 
     private void line(boolean fromClient, byte[] b, int off, int len) {
         if (transcript != null) {
-            transcript.line(fromClient, b, off, len);
+            transcript.line(fromClient, tls != null && tls.secured(), b, off, len);
         }
     }
 

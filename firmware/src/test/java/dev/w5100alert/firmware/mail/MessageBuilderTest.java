@@ -243,4 +243,34 @@ class MessageBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> t.append(123456789L));
         assertEquals("abc", t.toString());
     }
+
+    @Test
+    void aFixedMessageIdAndDateAreWrittenInsteadOfGeneratedOnes() {
+        m.subject().append("Door open");
+        m.body().append("x");
+        String id = MessageBuilder.newMessageId(1_000L, 42, 0xABCDEFL, "box.example.org");
+        assertEquals("1000.42.0000000000abcdef@box.example.org", id);
+        m.messageId(id).dateMillis(WHEN - 86_400_000L);
+        for (long number = 1; number <= 3; number++) {
+            int n = builder.render(m, false, WHEN + number * 60_000L, number);
+            String text = new String(builder.buffer(), 0, n, StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("Date: Sat, 21 Nov 2026 20:49:41 +0000\r\n"), text);
+            assertTrue(text.contains("\r\nMessage-ID: <" + id + ">\r\n"), text);
+        }
+        m.clear();
+        assertTrue(m.messageId().isEmpty());
+        assertEquals(0, m.dateMillis());
+        m.from("alert@box.example.org").addRecipient("ops@example.org").messageId(null);
+        String generated = render(false);
+        assertTrue(generated.contains("Message-ID: <1795380581000.7.0123456789abcdef@box.example.org>"), generated);
+    }
+
+    @Test
+    void aMessageIdThatIsNotLeftAtRightIsRefused() {
+        for (String bad : new String[] {"no-at", "@x", "x@", "a@b@c", "a b@c", "a<b@c", "a@c>", "a\r\n@c",
+                "x".repeat(MailMessage.MAX_MESSAGE_ID) + "@c", "tür@c"}) {
+            assertThrows(IllegalArgumentException.class, () -> m.messageId(bad), bad);
+        }
+        assertTrue(m.messageId().isEmpty(), "a refused id leaves the message as it was");
+    }
 }
