@@ -196,7 +196,10 @@ class LanOverSimulatorTest {
     @Test
     void resolvesANameThroughACnameWithTheLeasesDnsServer() {
         bound();
+        long frames = lan.driver.framesSent();
         assertEquals(Status.RESOLVED, resolve("mail.example.com"));
+        System.out.println("DNS lookup (CNAME + A) over w5100-sim: " + (lan.driver.framesSent() - frames)
+                + " SPI frames (rebind to a fresh port, query, answer, RX polls)");
         assertEquals(Ipv4.of(192, 168, 1, 10), lan.dns.address());
         int queries = lan.sim.lan().dns().queries();
         assertEquals(Status.RESOLVED, resolve("MAIL.example.com"), "cached, case folded");
@@ -273,7 +276,9 @@ class LanOverSimulatorTest {
     void networkTimeCorrectsABoardClock400DaysBehind() {
         long behind = -400L * 86_400_000L;
         timeLan(behind);
+        long frames = lan.driver.framesSent();
         assertTrue(lan.runFor(10 * S, lan.wall::known));
+        System.out.println("SNTP sync over w5100-sim: " + (lan.driver.framesSent() - frames) + " SPI frames");
         long error = lan.wall.epochMillis() - lan.clock.trueEpochMillis();
         assertTrue(Math.abs(error) <= 20, "wall clock off by " + error + " ms after sync");
         assertEquals(Result.SYNCED, lan.sntp.lastResult());
