@@ -45,6 +45,26 @@ class AddressingTest {
     }
 
     @Test
+    void sendStartReturnsAtOnceAndSendPollReportsSendOkOrAnArpTimeout() {
+        driver.bringUp(RegisterTrafficTest.CONFIG);
+        chip.mem[0x0403] = 0x22;
+        UdpSocket u = driver.openUdp(68);
+        long before = clock.now;
+        chip.script(0x0402, 0x00, 0x00, 0x10); // Sn_IR as the three polls read it
+        assertEquals(1, u.sendStart(RegisterTrafficTest.PEER, 9, new byte[1], 0, 1));
+        assertEquals(UdpSocket.PENDING, u.sendPoll());
+        assertEquals(UdpSocket.PENDING, u.sendPoll());
+        assertEquals(1, u.sendPoll());
+        assertTrue(clock.now - before < RegisterTrafficTest.CONFIG.arpGiveUpNanos(), "no waiting inside");
+        chip.script(0x0402, 0x00, 0x08); // TIMEOUT: nobody answered ARP
+        assertEquals(1, u.sendStart(RegisterTrafficTest.PEER, 9, new byte[1], 0, 1));
+        assertEquals(UdpSocket.PENDING, u.sendPoll());
+        assertEquals(W5100Socket.FAILED, u.sendPoll());
+        assertEquals(SocketFailure.UNREACHABLE, u.failure());
+        assertTrue(u.isOpen(), "an ARP timeout leaves the UDP socket open");
+    }
+
+    @Test
     void rebindMovesTheSocketToAnotherPortOnTheSameSlot() {
         driver.bringUp(RegisterTrafficTest.CONFIG);
         chip.mem[0x0403] = 0x22; // Sn_SR = UDP after OPEN

@@ -5,8 +5,7 @@ import dev.w5100alert.firmware.net.UdpLink;
 
 /**
  * DHCP client (RFC 2131 §4.4) as one state machine stepped by {@link #doWork(long)}: it never waits
- * (bar the chip's bounded ARP probe once per new lease, see below) and says when it next needs time
- * ({@link #pollAt()}).
+ * and says when it next needs time ({@link #pollAt()}).
  *
  * <pre>
  * INIT -DISCOVER-> SELECTING -OFFER/REQUEST-> REQUESTING -ACK-> CHECKING -free-> BOUND
@@ -25,7 +24,8 @@ import dev.w5100alert.firmware.net.UdpLink;
  *   <li>Address-in-use check: after the ACK the client takes the address and sends one datagram to it;
  *       the chip ARPs for it. An ARP timeout ({@link UdpLink#UNREACHABLE}) means free; a delivered
  *       datagram means someone answered ARP: DECLINE, drop the address, INIT after 10 s (§3.1.5). This
- *       is the vendor's method; it blocks the loop for the chip's ARP give-up time, RTR × (RCR+1).</li>
+ *       is the vendor's method, but sent without waiting ({@link UdpLink#sendStart}) and polled from
+ *       {@code doWork}, so the loop goes on during the chip's ARP give-up time, RTR × (RCR+1).</li>
  *   <li>The lease lives here, not in the chip: {@link #chipReset(long)} (or a link failure) re-opens
  *       port 68 and writes the leased address again.</li>
  * </ul>
@@ -79,6 +79,8 @@ public final class DhcpClient {
     private long requestSentAt;
     private int offered;
     private int offerServer;
+    /** CHECKING: the probe datagram is out and being polled. */
+    private boolean probing;
 
     // The lease (valid in CHECKING, BOUND, RENEWING, REBINDING).
     private int address;
@@ -139,6 +141,14 @@ public final class DhcpClient {
             }
             return pollAt();
         }
+        if (probing) {
+            int r = link.sendPoll();
+            if (r != UdpLink.PENDING) {
+                probing = false;
+                probed(now, r);
+                return pollAt();
+            }
+        }
         for (int k = 0; k < 4; k++) {
             if (!link.isBound()) {
                 chipReset(now);
@@ -170,6 +180,10 @@ public final class DhcpClient {
      * address again. The lease and its timers carry on unchanged.
      */
     public void chipReset(long now) {
+        if (probing) {
+            probing = false; // the probe went with the socket: send it again
+            deadline = now;
+        }
         link.close();
         if (!link.bind(DhcpPacket.CLIENT_PORT)) {
             deadline = now + SECOND; // device not ready: try again shortly
@@ -246,7 +260,14 @@ public final class DhcpClient {
                     sendRequest(now);
                 }
             }
-            case CHECKING -> probe(now);
+            case CHECKING -> {
+                if (probing) {
+                    probing = false;
+                    probed(now, link.sendGiveUp());
+                } else {
+                    probe(now);
+                }
+            }
             case BOUND -> {
                 state = State.RENEWING;
                 beginExchange(now);
@@ -383,7 +404,16 @@ public final class DhcpClient {
     /** The address-in-use check; see the class comment. */
     private void probe(long now) {
         buffer[0] = 0;
-        int r = link.send(address, PROBE_PORT, buffer, 0, 1);
+        int r = link.sendStart(address, PROBE_PORT, buffer, 0, 1);
+        if (r < 0) {
+            probed(now, r);
+            return;
+        }
+        probing = true;
+        deadline = now + link.sendGiveUpNanos();
+    }
+
+    private void probed(long now, int r) {
         if (r == UdpLink.UNREACHABLE) {
             state = State.BOUND;
             deadline = renewAt;

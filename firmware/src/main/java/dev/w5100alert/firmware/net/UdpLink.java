@@ -26,8 +26,27 @@ public interface UdpLink {
     /** True between a successful {@link #bind} and {@link #close} or a failure. */
     boolean isBound();
 
+    /** {@link #sendPoll}: the datagram is not out yet (ARP still running). */
+    int PENDING = -4;
+
     /** Sends one datagram: {@code len}, {@link #UNREACHABLE} or {@link #FAILED}. */
     int send(int ip, int port, byte[] b, int off, int len);
+
+    /**
+     * Starts sending one datagram without waiting for it to leave: {@code len} (started) or
+     * {@link #FAILED}; then {@link #sendPoll} until it is not {@link #PENDING}, or {@link #sendGiveUp}
+     * after {@link #sendGiveUpNanos}. No other send may start meanwhile.
+     */
+    int sendStart(int ip, int port, byte[] b, int off, int len);
+
+    /** The started datagram: its length once sent, {@link #PENDING}, {@link #UNREACHABLE} or {@link #FAILED}. */
+    int sendPoll();
+
+    /** Ends a started datagram still pending after {@link #sendGiveUpNanos}: its length if it left, else {@link #FAILED}. */
+    int sendGiveUp();
+
+    /** How long a started datagram may stay {@link #PENDING}. */
+    long sendGiveUpNanos();
 
     /**
      * Takes the next waiting datagram, copying at most {@code len} bytes of it (the rest is dropped).

@@ -60,6 +60,37 @@ public final class W5100UdpLink implements UdpLink {
     }
 
     @Override
+    public int sendStart(int ip, int port, byte[] b, int off, int len) {
+        if (!isBound()) {
+            return FAILED;
+        }
+        return socket.sendStart(ip, port, b, off, len) >= 0 ? len : FAILED;
+    }
+
+    @Override
+    public int sendPoll() {
+        int r = socket.sendPoll();
+        if (r == UdpSocket.PENDING) {
+            return PENDING;
+        }
+        if (r >= 0) {
+            return r;
+        }
+        return socket.failure() == SocketFailure.UNREACHABLE && socket.isOpen() ? UNREACHABLE : FAILED;
+    }
+
+    @Override
+    public int sendGiveUp() {
+        int r = socket.sendGiveUp();
+        return r >= 0 ? r : FAILED;
+    }
+
+    @Override
+    public long sendGiveUpNanos() {
+        return socket != null ? socket.sendGiveUpNanos() : 2_000_000_000L;
+    }
+
+    @Override
     public int receive(byte[] b, int off, int len) {
         if (!isBound()) {
             return FAILED;

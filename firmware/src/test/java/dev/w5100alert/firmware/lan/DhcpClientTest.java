@@ -198,6 +198,22 @@ class DhcpClientTest {
     }
 
     @Test
+    void waitsForTheProbeWithoutBlockingAndGivesUpAtTheDeadlineAsFree() {
+        link.holdPending = true; // ARP neither answered nor timed out yet
+        runUntil(now + S);
+        assertEquals(State.CHECKING, client.state());
+        assertEquals(POOL, ip, "the chip has the address while it probes");
+        assertFalse(client.bound(), "not usable until the probe says free");
+        long giveUp = client.pollAt();
+        runUntil(giveUp + 1);
+        // sendGiveUp(): the scripted datagram never left, which counts as FAILED: probe again shortly
+        assertEquals(State.CHECKING, client.state());
+        link.holdPending = false;
+        runUntil(now + 5 * S);
+        assertEquals(State.BOUND, client.state());
+    }
+
+    @Test
     void ignoresRepliesWithAnotherXidOrAnotherChaddr() {
         server.corruptXid = 0x40;
         runUntil(now + 3 * S);

@@ -60,6 +60,23 @@ class LanOverSimulatorTest {
     }
 
     @Test
+    void theArpProbeDoesNotHoldTheLoop() {
+        lan = LanStack.standard(0);
+        long longestCall = 0;
+        boolean sawChecking = false;
+        for (int i = 0; i < 200_000 && !lan.dhcp.bound(); i++) {
+            long before = lan.clock.now;
+            long at = lan.dhcp.doWork(before);
+            longestCall = Math.max(longestCall, lan.clock.now - before);
+            sawChecking |= lan.dhcp.state() == State.CHECKING;
+            lan.clock.now = Math.max(lan.clock.now + 1, Math.min(at, lan.clock.now + 1_000_000L));
+        }
+        assertTrue(lan.dhcp.bound());
+        assertTrue(sawChecking, "the probe ran while the loop kept stepping");
+        assertTrue(longestCall < 50_000_000L, "one doWork took " + longestCall / 1e6 + " ms of (virtual) time");
+    }
+
+    @Test
     void renewsAtT1ByUnicastAndReportsTheFramesARenewalCosts() {
         bound();
         long t1 = lan.dhcp.renewAt();

@@ -36,6 +36,7 @@ public final class ScriptedUdpLink implements UdpLink {
 
     @Override
     public boolean bind(int localPort) {
+        started = Integer.MIN_VALUE;
         boundPort = localPort;
         binds++;
         head = 0;
@@ -59,6 +60,49 @@ public final class ScriptedUdpLink implements UdpLink {
         System.arraycopy(b, off, lastSent, 0, len);
         lastSentLength = len;
         return peer.onSend(ip, port, b, off, len, this);
+    }
+
+    private int started = Integer.MIN_VALUE;
+    /** What sendGiveUpNanos() reports. */
+    public long giveUpNanos = 1_800_000_000L;
+    /** While true, started datagrams stay PENDING (an ARP that has not finished). */
+    public boolean holdPending;
+
+    @Override
+    public int sendStart(int ip, int port, byte[] b, int off, int len) {
+        if (started != Integer.MIN_VALUE) {
+            throw new IllegalStateException("a datagram is still being sent");
+        }
+        int r = send(ip, port, b, off, len);
+        if (r == FAILED) {
+            return FAILED;
+        }
+        started = r;
+        return len;
+    }
+
+    @Override
+    public int sendPoll() {
+        if (started == Integer.MIN_VALUE) {
+            throw new IllegalStateException("no datagram is being sent");
+        }
+        if (holdPending) {
+            return PENDING;
+        }
+        int r = started;
+        started = Integer.MIN_VALUE;
+        return r;
+    }
+
+    @Override
+    public int sendGiveUp() {
+        started = Integer.MIN_VALUE;
+        return FAILED;
+    }
+
+    @Override
+    public long sendGiveUpNanos() {
+        return giveUpNanos;
     }
 
     /** Queues a datagram from {@code ip:port}; drops it when all slots are full. */
