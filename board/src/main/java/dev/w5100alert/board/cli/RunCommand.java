@@ -228,6 +228,10 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
     }
 
     private static String outboxProblem(BoardConfig cfg, IOException e) {
+        if (e instanceof dev.w5100alert.board.outbox.Outbox.InUseException) {
+            return e.getMessage() + "; only one w5100-alert may run on an outbox: stop the other one first "
+                    + "(sudo systemctl stop w5100-alert), or give this one its own outbox.directory";
+        }
         String what = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
                 ? fse.getReason() : e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) {
