@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
         description = "Sensor alert e-mail from a Raspberry Pi through a WIZnet W5100 Ethernet chip on SPI.",
         footer = ExitCodes.HELP,
         subcommands = {RunCommand.class, DemoCommand.class, SendTestCommand.class, DiagnoseCommand.class,
-                Main.ConfigCommand.class, CommandLine.HelpCommand.class})
+                Main.ConfigCommand.class, CommandLine.HelpCommand.class,
+                OutboxCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static final String DEFAULT_CONFIG = "/etc/w5100-alert/w5100-alert.conf";

@@ -4,7 +4,9 @@ import dev.w5100alert.board.alert.Alert;
 import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.mail.Delivery;
+import dev.w5100alert.board.mail.EngineTransport;
 import dev.w5100alert.board.mail.PrintTranscript;
+import dev.w5100alert.board.stack.BoardStack;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.Clock;
 import java.time.Instant;
@@ -39,7 +41,9 @@ final class SendTestCommand extends TargetCommand {
                             + Instant.ofEpochMilli(now) + " by `w5100-alert send-test`.",
                     cfg.smtp().recipients(), null, null);
             t.stack.transport.start(alert, System.nanoTime());
-            long deadline = System.nanoTime() + cfg.smtp().timeout().toNanos() * 12;
+            // A safety net only: the engine's stage deadlines end the send first.
+            long deadline = System.nanoTime() + BoardStack.worstCaseSendNanos(cfg.smtp().timeouts(),
+                    cfg.smtp().recipients().size(), EngineTransport.LIMITS.maxMessageBytes() / 1024) + 1_000_000_000L;
             Delivery d = null;
             while (d == null && System.nanoTime() - deadline < 0) {
                 d = t.stack.transport.poll(System.nanoTime());

@@ -5,6 +5,7 @@ import dev.w5100alert.board.alert.SensorAlerter;
 import dev.w5100alert.board.mail.AlertCheck;
 import dev.w5100alert.board.mail.EngineTransport;
 import dev.w5100alert.firmware.codec.CommandWriter;
+import dev.w5100alert.firmware.smtp.SmtpTimeouts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +60,10 @@ public final class ConfigParser {
             "network", Set.of("mac", "ip", "subnet", "gateway"),
             "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin"),
             "smtp", Set.of("server", "port", "helo", "sender", "recipients", "username", "password",
-                    "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout"),
+                    "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout",
+                    "timeout-connect", "timeout-greeting", "timeout-ehlo", "timeout-auth", "timeout-mail",
+                    "timeout-rcpt", "timeout-data", "timeout-data-block", "timeout-data-end", "timeout-rset",
+                    "timeout-quit"),
             "outbox", Set.of("directory", "capacity", "retry-initial", "retry-max", "give-up-after"),
             "status", Set.of("port"),
             "heartbeat", Set.of("every", "at"),
@@ -474,6 +478,7 @@ public final class ConfigParser {
             BoardConfig.Hardware hardware = hardware();
             BoardConfig.Smtp smtp = smtp(baseDir, source);
             BoardConfig.OutboxSettings outbox = outbox(baseDir);
+            checkAddresses(network, smtp);
             List<BoardConfig.Sensor> sensorList = new ArrayList<>();
             Map<Integer, String> pins = new LinkedHashMap<>();
             if (hardware != null && hardware.resetPin() >= 0) {
@@ -570,6 +575,39 @@ public final class ConfigParser {
             return e == null ? s.line : e.line();
         }
 
+
+        /**
+         * Addresses no TCP connection can use: a multicast or reserved (class E) address for the board or the
+         * server, the board's own address as the server, or the board on its subnet's network or broadcast
+         * address.
+         */
+        private void checkAddresses(BoardConfig.Network network, BoardConfig.Smtp smtp) {
+            if (network != null && network.ip() != null) {
+                int ip = Ipv4.toInt(network.ip());
+                int line = sections.get("network").entries.get("ip").line();
+                if ((ip >>> 28) >= 0xE) {
+                    error(line, "network.ip", Ipv4.format(network.ip()) + " is a multicast or reserved address; give "
+                            + "the board one host's address");
+                } else if (network.subnet() != null) {
+                    int mask = Ipv4.toInt(network.subnet());
+                    if (mask != -1 && mask != -2 && ((ip & ~mask) == 0 || (ip | mask) == -1)) {
+                        error(line, "network.ip", Ipv4.format(network.ip()) + " is the "
+                                + ((ip & ~mask) == 0 ? "network" : "broadcast") + " address of its subnet "
+                                + Ipv4.format(network.subnet()) + "; give the board a host address");
+                    }
+                }
+            }
+            if (smtp != null && smtp.server() != null) {
+                int server = Ipv4.toInt(smtp.server());
+                int line = sections.get("smtp").entries.get("server").line();
+                if ((server >>> 28) >= 0xE) {
+                    error(line, "smtp.server", smtp.serverText() + " is a multicast or reserved address; SMTP needs "
+                            + "one host's address");
+                } else if (network != null && network.ip() != null && server == Ipv4.toInt(network.ip())) {
+                    error(line, "smtp.server", smtp.serverText() + " is the board's own network.ip");
+                }
+            }
+        }
 
         BoardConfig.Network network() {
             Section s = required("network");
@@ -696,8 +734,42 @@ public final class ConfigParser {
                 }
             }
             Duration timeout = duration(s, "timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10));
+            SmtpTimeouts stages = stageTimeouts(s, s.entries.containsKey("timeout") ? timeout : null);
             return new BoardConfig.Smtp(server, port, helo, sender == null ? null : sender.get(0), recipients,
-                    username, password, plaintext, auth, timeout);
+                    username, password, plaintext, auth, timeout, stages);
+        }
+
+        /**
+         * The {@code timeout-*} keys: each stage takes its own key, else {@code timeout} when that is set, else
+         * RFC 5321 section 4.5.3.2's value ({@link SmtpTimeouts#RFC_5321}).
+         */
+        private SmtpTimeouts stageTimeouts(Section s, Duration all) {
+            SmtpTimeouts rfc = SmtpTimeouts.RFC_5321;
+            SmtpTimeouts t = new SmtpTimeouts(
+                    stage(s, "timeout-connect", all, rfc.connect()),
+                    stage(s, "timeout-greeting", all, rfc.greeting()),
+                    stage(s, "timeout-ehlo", all, rfc.hello()),
+                    stage(s, "timeout-auth", all, rfc.auth()),
+                    stage(s, "timeout-mail", all, rfc.mail()),
+                    stage(s, "timeout-rcpt", all, rfc.rcpt()),
+                    stage(s, "timeout-data", all, rfc.dataStart()),
+                    stage(s, "timeout-data-block", all, rfc.dataBlock()),
+                    stage(s, "timeout-data-end", all, rfc.dataEnd()),
+                    stage(s, "timeout-rset", all, rfc.rset()),
+                    stage(s, "timeout-quit", all, rfc.quit()));
+            if (t.dataEnd() < rfc.dataEnd()) {
+                String from = s.entries.containsKey("timeout-data-end") ? "smtp.timeout-data-end"
+                        : "smtp.timeout (it also sets the end of data while smtp.timeout-data-end is not set)";
+                warnings.add(from + " is " + human(Duration.ofMillis(t.dataEnd())) + ", shorter than the 10 minutes "
+                        + "RFC 5321 gives a server to answer the final dot: a slow server that did accept an alert "
+                        + "may get it again; set timeout-data-end = 10m");
+            }
+            return t;
+        }
+
+        private long stage(Section s, String key, Duration all, long rfcMillis) {
+            Duration dflt = all != null ? all : Duration.ofMillis(rfcMillis);
+            return duration(s, key, dflt, Duration.ofSeconds(1), Duration.ofHours(1)).toMillis();
         }
 
         private boolean hasPasswordSource(Section s) {

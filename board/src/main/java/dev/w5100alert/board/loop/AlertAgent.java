@@ -214,6 +214,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         work += debounce(now);
         work += raiseAlerts(now);
         work += superviseChip(now);
+        work += outbox.serveCommands(now); // outbox retry / drop from the command line
         if (chipUp) {
             work += send(now);
         }

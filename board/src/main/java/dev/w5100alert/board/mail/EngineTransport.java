@@ -62,6 +62,7 @@ public final class EngineTransport implements MailTransport {
      */
     static void fill(MailMessage message, Alert alert, String sender) {
         message.clear().from(sender);
+        message.messageId(alert.messageId()).dateMillis(alert.dateMillis()); // the same on every attempt
         for (String r : alert.recipients()) {
             message.addRecipient(r);
         }

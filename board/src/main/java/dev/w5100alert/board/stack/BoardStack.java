@@ -61,6 +61,7 @@ public final class BoardStack implements AutoCloseable {
         BoardConfig.OutboxSettings o = config.outbox();
         this.outbox = Outbox.open(outboxDir, o.capacity(),
                 new Backoff(o.retryInitial().toNanos(), o.retryMax().toNanos(), retrySeed), o.giveUpAfter().toMillis(), log);
+        this.outbox.messageIdDomain(config.smtp().sender().substring(config.smtp().sender().lastIndexOf('@') + 1));
         this.events = events;
         this.agent = new AlertAgent(config.sensors(), events, levels, initial, outbox, transport, chip, clock, log,
                 healthCheckNanos);
@@ -100,6 +101,17 @@ public final class BoardStack implements AutoCloseable {
         outbox.close();
     }
 
+    /**
+     * The longest one send can take with these timeouts before the engine itself gives up: every stage's
+     * deadline once (RCPT once per recipient, AUTH for its up to three steps, the data-block deadline for each
+     * of {@code messageChunks} pieces). A caller waiting for an outcome waits at least this long.
+     */
+    public static long worstCaseSendNanos(SmtpTimeouts t, int recipients, int messageChunks) {
+        long ms = t.connect() + t.greeting() + t.hello() * 2 + t.auth() * 3 + t.mail() + t.rcpt() * recipients
+                + t.dataStart() + t.dataBlock() * messageChunks + t.dataEnd() + t.quit();
+        return ms * 1_000_000L;
+    }
+
     public static NetworkConfig networkConfig(BoardConfig.Network n) {
         long mac = 0;
         for (byte b : n.mac()) {
@@ -110,9 +122,7 @@ public final class BoardStack implements AutoCloseable {
 
     public static SmtpConfig smtpConfig(BoardConfig c) {
         BoardConfig.Smtp s = c.smtp();
-        long t = s.timeout().toMillis();
-        // One configured timeout bounds every stage; RFC 5321's longer values suit big relays, not an alarm box.
-        SmtpTimeouts timeouts = new SmtpTimeouts(Math.min(t, 30_000), t, t, t, t, t, t, t, t, t, Math.min(t, 10_000));
+        SmtpTimeouts timeouts = s.timeouts(); // per stage, from the [smtp] timeout keys
         String helo = s.heloName() != null ? s.heloName() : "[" + c.network().ipText() + "]";
         SmtpConfig.Builder b = SmtpConfig.builder()
                 .server(Ipv4.toInt(s.server()), s.port())

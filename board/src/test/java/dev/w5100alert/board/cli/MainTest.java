@@ -164,7 +164,7 @@ class MainTest {
             }, "trickle-smtp");
             trickle.setDaemon(true);
             trickle.start();
-            int code = run(Map.of("W5100_SMTP_PASSWORD", "x"), "diagnose", "--config", conf.toString(), "--simulated",
+            int code = run(Map.of("W5100_SMTP_PASSWORD", "trickle-pw"), "diagnose", "--config", conf.toString(), "--simulated",
                     "--smtp-port", String.valueOf(server.getLocalPort()));
             assertEquals(ExitCodes.NOT_DELIVERED, code, () -> out() + err());
             assertTrue(out().contains("<- 220-x"), out());
