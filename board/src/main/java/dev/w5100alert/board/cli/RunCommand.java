@@ -110,6 +110,10 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             }
             log.info("run", "W5100 up at " + cfg.network().ipText() + "; " + cfg.sensors().size() + " sensor(s); "
                     + board.stack.outbox.pendingCount() + " alert(s) waiting in " + cfg.outbox().directory());
+            if (cfg.status().enabled()) {
+                log.info("run", "status page on http://" + cfg.network().ipText() + ":" + cfg.status().port()
+                        + "/ (one of the W5100's four sockets)");
+            }
             ServiceLoop.runUntilShutdown(board.stack.agent, graceSeconds * 1_000_000_000L, log);
             return ExitCodes.OK;
         }
