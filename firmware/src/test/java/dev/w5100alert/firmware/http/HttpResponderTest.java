@@ -272,13 +272,11 @@ class HttpResponderTest {
             return ok;
         });
         rig.stepUntil(f::isDone, 0, 200_000_000);
-        if (f.isCompletedExceptionally()) {
-            System.out.println("listen port now " + rig.sim.realTcpListenPort(SimRig.CHIP_PORT) + " was " + port
-                    + " busy " + rig.responder.busy() + " served " + rig.responder.served() + " " + rig.link.lastProblem());
-        }
         assertEquals(n, f.get());
         assertEquals(n, rig.responder.served());
         assertEquals(0, rig.idles);
         assertTrue(rig.maxFramesPerStep < 3_000, "SPI frames in one step: " + rig.maxFramesPerStep);
+        System.out.println("[http] " + n + " requests in a row: at most " + rig.maxFramesPerStep
+                + " SPI frames in one loop step, " + rig.idles + " waits");
     }
 }
