@@ -55,6 +55,11 @@ public final class StatusModel implements LoopHooks {
     final String gateway;
     final int statusPort;
     private final List<String> hidden;
+    /** Network facts a LAN client can report (see {@link #networkState}); static until one does. */
+    String networkMode = "static";
+    String lease;
+    String dns;
+    String clockSource = "system";
 
     /**
      * @param hidden text that must never show: password, user name, recipients (replaced in failure texts)
@@ -182,6 +187,30 @@ public final class StatusModel implements LoopHooks {
         chipResets++;
         if (!ok) {
             chipResetFailures++;
+        }
+    }
+
+    /**
+     * For the board's LAN client (DHCP, DNS, SNTP) to report its state as one line each, when it changes (not
+     * per cycle: the strings are kept as given). {@code null} leaves a field as it is.
+     *
+     * @param mode  "static" or "dhcp"
+     * @param lease e.g. "192.168.1.50 from 192.168.1.1, renews 2026-12-02T07:00:00Z"
+     * @param dns   e.g. "mail.example.org = 192.168.1.10 (ttl 300 s)"
+     * @param clock e.g. "sntp 192.168.1.1, offset +12 ms" or "system"
+     */
+    public void networkState(String mode, String lease, String dns, String clock) {
+        if (mode != null) {
+            networkMode = mode;
+        }
+        if (lease != null) {
+            this.lease = lease;
+        }
+        if (dns != null) {
+            this.dns = dns;
+        }
+        if (clock != null) {
+            clockSource = clock;
         }
     }
 

@@ -107,9 +107,12 @@ public final class StatusPages implements StatusContent {
         }
         o.ascii("</td></tr></table>\n<h2>Board</h2><table>");
         o.ascii("<tr><td>Address</td><td>").html(m.ip).ascii(" / ").html(m.subnet).ascii(" via ").html(m.gateway)
-                .ascii(" (static; no DHCP lease)</td></tr>");
-        o.ascii("<tr><td>DNS</td><td>not used (the mail server is configured by address)</td></tr>");
-        o.ascii("<tr><td>Clock</td><td>the Pi's system clock</td></tr>");
+                .ascii(" (").html(m.networkMode).ascii(")</td></tr><tr><td>Lease</td><td>")
+                .html(m.lease == null ? "none (static address)" : m.lease).ascii("</td></tr>");
+        o.ascii("<tr><td>DNS</td><td>").html(m.dns == null ? "not used (the mail server is configured by address)"
+                : m.dns).ascii("</td></tr>");
+        o.ascii("<tr><td>Clock</td><td>").html(m.clockSource.equals("system") ? "the Pi's system clock" : m.clockSource)
+                .ascii("</td></tr>");
         o.ascii("<tr><td>Chip resets</td><td>").number(m.chipResets);
         if (m.chipResetFailures > 0) {
             o.ascii(" (").number(m.chipResetFailures).ascii(" failed)");
@@ -209,9 +212,20 @@ public final class StatusPages implements StatusContent {
             o.ascii(",\"sensor\":\"").json(m.lastFailureSensor).ascii("\",\"reply\":\"").json(m.lastFailure)
                     .ascii("\"}");
         }
-        o.ascii("},\n\"network\":{\"mode\":\"static\",\"ip\":\"").json(m.ip).ascii("\",\"subnet\":\"").json(m.subnet)
-                .ascii("\",\"gateway\":\"").json(m.gateway).ascii("\",\"lease\":null,\"dns\":null},\n"
-                        + "\"clock\":{\"source\":\"system\"}}\n");
+        o.ascii("},\n\"network\":{\"mode\":\"").json(m.networkMode).ascii("\",\"ip\":\"").json(m.ip)
+                .ascii("\",\"subnet\":\"").json(m.subnet).ascii("\",\"gateway\":\"").json(m.gateway).ascii("\",\"lease\":");
+        stringOrNull(o, m.lease);
+        o.ascii(",\"dns\":");
+        stringOrNull(o, m.dns);
+        o.ascii("},\n\"clock\":{\"source\":\"").json(m.clockSource).ascii("\"}}\n");
+    }
+
+    private static void stringOrNull(ResponseBody o, String s) {
+        if (s == null) {
+            o.ascii("null");
+        } else {
+            o.put('"').json(s).put('"');
+        }
     }
 
     // ------------------------------------------------------------------ Prometheus

@@ -38,6 +38,7 @@ class StatusConfigAndHeartbeatTest {
             [smtp]
             server = 192.168.1.10
             port = 25
+            tls = none
             sender = alarm@example.org
             recipients = ops@example.org
             username = the-user

@@ -48,6 +48,7 @@ class StatusPageEndToEndTest {
             [smtp]
             server = 192.168.1.10
             port = 25
+            tls = none
             sender = alarm@example.org
             recipients = ops@example.org, boss@example.org
             username = relay-login-7
