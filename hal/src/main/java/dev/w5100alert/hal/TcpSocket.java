@@ -156,7 +156,10 @@ public final class TcpSocket extends W5100Socket {
         }
         int i = batch.read(regSr);
         batch.run();
-        if (batch.value(i) != SOCK_LISTEN) {
+        int state = batch.value(i);
+        // A client already waiting (in the simulator's backlog, or a SYN arriving at once) moves LISTEN on
+        // before the first read: that is a listening socket that has a connection, not a failure.
+        if (state != SOCK_LISTEN && state != SOCK_SYNRECV && state != SOCK_ESTABLISHED && state != SOCK_CLOSE_WAIT) {
             int sr = batch.value(i);
             terminate(SocketFailure.CHIP_ERROR);
             throw new W5100Exception("W5100 socket " + slot + " did not enter LISTEN (Sn_SR=0x" + Integer.toHexString(sr) + ")");
@@ -194,6 +197,63 @@ public final class TcpSocket extends W5100Socket {
                 return ConnectOutcome.IN_PROGRESS;
             }
         }
+    }
+
+    /** Clears what one connection left behind, so {@link W5100Driver#relisten} can reuse this handle. */
+    void resetForReuse() {
+        failure = SocketFailure.NONE;
+        phase = PHASE_OPENED;
+        sawSynSent = false;
+        sendPending = false;
+        peerClosed = false;
+        remoteIp = 0;
+        remotePort = 0;
+    }
+
+    /**
+     * Non-blocking: has the chip confirmed the last SEND (SEND_OK)? One SPI frame while it has not, two
+     * more when it just did. A socket whose SEND_OK deadline passes fails ({@link #FAILED} semantics:
+     * returns false and the socket is CLOSED).
+     */
+    public boolean sendConfirmed() {
+        if (!open || phase != PHASE_CONNECTED) {
+            return false;
+        }
+        if (!sendPending) {
+            return true;
+        }
+        int i = batch.read(regIr);
+        batch.run();
+        int ir = batch.value(i);
+        if ((ir & IR_SEND_OK) != 0) {
+            batch.write(regIr, IR_SEND_OK);
+            batch.run();
+            sendPending = false;
+            return true;
+        }
+        if (!absorbInterrupts(ir)) {
+            return false;
+        }
+        if (clock.nanoTime() - sendOkDeadline >= 0) {
+            terminate(SocketFailure.TIMED_OUT);
+        }
+        return false;
+    }
+
+    /**
+     * Non-blocking half of {@link #close(long)}: issues DISCON (FIN) once the caller has seen
+     * {@link #sendConfirmed()}; poll {@link #state()} for CLOSED and call {@link #abort()} at the
+     * caller's deadline. Returns false (and the socket is CLOSED) if the chip did not take the command.
+     */
+    public boolean disconnectStart() {
+        if (!open || phase != PHASE_CONNECTED) {
+            return false;
+        }
+        if (!command(DISCON)) {
+            terminate(SocketFailure.CHIP_ERROR);
+            return false;
+        }
+        return true;
     }
 
     /** Peer address: the destination of a client, or the client of a listening socket once connected. */

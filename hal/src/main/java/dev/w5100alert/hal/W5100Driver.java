@@ -375,6 +375,25 @@ public final class W5100Driver {
     }
 
     /**
+     * Puts a listening socket handle that has closed (after serving a connection, or after a failure or
+     * a chip reset) back into LISTEN on the same hardware socket and port, without allocating: a server
+     * that keeps its handle holds its own socket. Returns false, doing nothing, when the handle is still
+     * open or its hardware socket was handed to someone else in the meantime.
+     *
+     * @throws W5100Exception if the chip does not open the socket (it is left CLOSED)
+     */
+    public boolean relisten(TcpSocket socket) {
+        requireConfigured();
+        if (socket.driver != this || socket.open || owners[socket.slot] != null) {
+            return false;
+        }
+        socket.resetForReuse();
+        open(socket, Sn_MR_TCP, socket.localPort, SOCK_INIT);
+        socket.listen();
+        return true;
+    }
+
+    /**
      * Opens a UDP socket on {@code localPort} (0 = ephemeral).
      *
      * @throws W5100Exception if all four sockets are in use or the chip does not open it

@@ -15,7 +15,39 @@ public record BoardConfig(
         Smtp smtp,
         OutboxSettings outbox,
         List<Sensor> sensors,
-        List<String> warnings) {
+        List<String> warnings,
+        Status status,
+        Heartbeat heartbeat) {
+
+    /** A configuration without the status page and without heartbeat mail (both off, their defaults). */
+    public BoardConfig(Network network, Hardware hardware, Smtp smtp, OutboxSettings outbox, List<Sensor> sensors,
+                       List<String> warnings) {
+        this(network, hardware, smtp, outbox, sensors, warnings, Status.OFF, Heartbeat.OFF);
+    }
+
+    /**
+     * {@code [status]}: the read-only status page, JSON and Prometheus metrics served by the W5100 itself on
+     * {@code port} of the board's own address, on a hardware socket of its own; 0 = off (the default).
+     */
+    public record Status(int port) {
+        public static final Status OFF = new Status(0);
+
+        public boolean enabled() {
+            return port > 0;
+        }
+    }
+
+    /**
+     * {@code [heartbeat]}: an "alive" mail every {@code every} (null = off, the default), first at {@code at}
+     * in the board's time zone, queued through the outbox like an alert.
+     */
+    public record Heartbeat(Duration every, java.time.LocalTime at) {
+        public static final Heartbeat OFF = new Heartbeat(null, java.time.LocalTime.of(8, 0));
+
+        public boolean enabled() {
+            return every != null;
+        }
+    }
 
     /** Addresses of the board on its LAN, written into the W5100's common registers. */
     public record Network(byte[] mac, byte[] ip, byte[] subnet, byte[] gateway) {

@@ -201,6 +201,13 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         return faults;
     }
 
+    private LoopHooks hooks = LoopHooks.NONE;
+
+    /** Installs the status model's and extra tasks' hooks (one set; {@link LoopHooks#NONE} removes them). */
+    public void hooks(LoopHooks hooks) {
+        this.hooks = hooks == null ? LoopHooks.NONE : hooks;
+    }
+
     private int cycle(long now) {
         int work = queue.drain(this);
         long dropped = queue.dropped();
@@ -218,6 +225,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         if (chipUp) {
             work += send(now);
         }
+        work += hooks.doWork(now, chipUp);
         return work;
     }
 
@@ -226,6 +234,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         for (int i = 0; i < raw.length; i++) {
             if (raw[i] != reported[i] && now - rawNanos[i] >= debounceNanos[i]) {
                 reported[i] = raw[i];
+                hooks.sensorChanged(i, raw[i], rawMillis[i]);
                 log.info(C, "sensor " + sensors.get(i).name() + " is "
                         + (raw[i] ? sensors.get(i).activeName() : sensors.get(i).inactiveName()));
                 long suppressedBefore = alerters[i].suppressed();
@@ -265,6 +274,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
             if (result == Outbox.Offer.ACCEPTED) {
                 a.accepted(now, clock.epochMillis());
                 queued++;
+                hooks.alertAccepted(alert, clock.epochMillis());
                 nextScan = now; // due at once
                 log.info(C, "alert queued for sensor " + a.sensorName() + ": \"" + alert.subject() + "\" ("
                         + outbox.pendingCount() + " pending)");
@@ -298,6 +308,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         }
         String problem = chip.reset();
         chipResets++;
+        boolean resetOk = false;
         if (abortAfterReset) {
             // After the reset: the reset already killed the socket, so closing it does not wait for a FIN
             // handshake on a chip that does not answer.
@@ -305,12 +316,14 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         }
         if (problem == null && chip.responding()) {
             chipUp = true;
+            resetOk = true;
             nextScan = now;
             log.info(C, "network chip reset and configured again; " + outbox.pendingCount() + " alert(s) queued");
         } else {
             log.error(C, "network chip reset failed: " + (problem == null ? "still not answering" : problem)
                     + "; next try in " + (healthCheckNanos / 1_000_000) + " ms");
         }
+        hooks.chipReset(resetOk);
         return 1;
     }
 
@@ -338,6 +351,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                     failed++;
                     transport.abort();
                     outbox.permanentFailure(next.id(), "cannot be sent: " + e.getMessage());
+                    hooks.attemptEnded(next, Delivery.permanentFailure(0, "cannot be sent"), clock.epochMillis());
                     nextScan = now;
                     return 1;
                 }
@@ -371,6 +385,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                     outbox.permanentFailure(a.id(), d.detail());
                 }
             }
+            hooks.attemptEnded(a, d, clock.epochMillis());
             return 1;
         } catch (IOException e) {
             throw new UncheckedIOException("outbox write failed", e);

@@ -46,6 +46,8 @@ public final class BoardStack implements AutoCloseable {
     public final Outbox outbox;
     public final SensorEventQueue events;
     public final AlertAgent agent;
+    /** Status model, status page server and heartbeat, stepped by the agent. */
+    public final dev.w5100alert.board.status.BoardStatus status;
 
     private BoardStack(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
                        SmtpTranscript transcript, Path outboxDir, SensorLevels levels, boolean[] initial,
@@ -67,6 +69,9 @@ public final class BoardStack implements AutoCloseable {
         this.events = events;
         this.agent = new AlertAgent(config.sensors(), events, levels, initial, outbox, transport, chip, clock, log,
                 healthCheckNanos);
+        this.status = new dev.w5100alert.board.status.BoardStatus(config, initial, driver, outbox, clock,
+                java.time.ZoneId.systemDefault(), log);
+        agent.hooks(status);
     }
 
     /**

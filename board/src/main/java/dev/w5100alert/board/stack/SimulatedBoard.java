@@ -111,8 +111,27 @@ public final class SimulatedBoard implements java.io.Closeable {
         ((MockDigitalInput) sensors.input(index)).mockState(high ? DigitalState.HIGH : DigitalState.LOW);
     }
 
+    private StatusBridge statusBridge;
+
+    /**
+     * Makes the status page (which must be on: {@code [status] port}) reachable on 127.0.0.1:{@code port}
+     * (0: a free port); returns the bridge, whose {@link StatusBridge#port()} is the bound port.
+     */
+    public StatusBridge bridgeStatus(int port, Log log) throws IOException {
+        if (!stack.config.status().enabled()) {
+            throw new IllegalStateException("the status page is off ([status] port)");
+        }
+        if (statusBridge == null) {
+            statusBridge = StatusBridge.start(sim, stack.config.status().port(), port, log);
+        }
+        return statusBridge;
+    }
+
     @Override
     public void close() throws IOException {
+        if (statusBridge != null) {
+            statusBridge.close();
+        }
         try {
             stack.close();
         } finally {
