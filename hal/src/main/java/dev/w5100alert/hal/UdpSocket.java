@@ -76,6 +76,7 @@ public final class UdpSocket extends W5100Socket {
             return FAILED;
         }
         long deadline = clock.nanoTime() + driver.config().arpGiveUpNanos() + W5100Driver.COMMAND_TIMEOUT_NANOS * 4;
+        clock.progress(); // a new wait: start at the spinning end
         for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
             int i = batch.read(regIr);
             batch.run();
@@ -97,7 +98,7 @@ public final class UdpSocket extends W5100Socket {
             if (clock.nanoTime() - deadline >= 0) {
                 break;
             }
-            clock.idle();
+            clock.idleUntil(deadline);
         }
         // Errata: a SEND racing an incoming packet may never get SEND_OK. If the chip has nevertheless
         // taken every byte (free size back to the whole buffer, 4 frames on this rare path), the
@@ -125,6 +126,9 @@ public final class UdpSocket extends W5100Socket {
                 return FAILED;
             }
             throw new IllegalStateException("socket is closed");
+        }
+        if (driver.interruptsWired()) {
+            batch.write(regIr, IR_RECV); // as TcpSocket.receive: clear RECV, then read RSR
         }
         int rsrIndex = queueCounterReads(regRxRsr);
         batch.run();

@@ -74,6 +74,10 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
     private final ArrayDeque<String> unhandledLog = new ArrayDeque<>();
     TraceSink trace;
 
+    /** /INT level as last computed (true = low = asserted). */
+    private boolean intLow;
+    private Runnable interruptListener;
+
     /** Interrupt bits 7:5 latched by events (CONFLICT, UNREACH, PPPoE); 3:0 come from the sockets. */
     private int irLatched;
 
@@ -211,11 +215,39 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
             }
         }
         mem[IR] = (byte) v;
+        boolean low = (v & mem[IMR] & 0xFF) != 0;
+        if (low && !intLow) {
+            counters.interruptEdges++;
+            Runnable l = interruptListener;
+            if (l != null) {
+                l.run();
+            }
+        }
+        intLow = low;
     }
 
     /** Level of the /INT pin: asserted (true) when IR &amp; IMR is non-zero. */
     public boolean interruptAsserted() {
         return (mem[IR] & mem[IMR] & 0xFF) != 0;
+    }
+
+    /**
+     * The /INT pin as a wire to a GPIO input: {@code listener} runs (on the thread driving the model) each
+     * time the pin falls, i.e. {@code IR & IMR} becomes non-zero. {@code null} removes it.
+     */
+    public void onInterrupt(Runnable listener) {
+        this.interruptListener = listener;
+    }
+
+    /**
+     * Lets the model catch up with the network and virtual time (what a real chip does on its own) and
+     * returns the /INT level, firing {@link #onInterrupt} on a fall. Costs no SPI frame: this is how the
+     * firmware's wait samples the simulated line between parks.
+     */
+    public boolean pollInterrupt() {
+        refreshAll();
+        updateInterrupts();
+        return intLow;
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.w5100alert.firmware.smtp.SmtpEngine;
 import dev.w5100alert.firmware.smtp.SmtpTimeouts;
 import dev.w5100alert.firmware.smtp.SmtpTranscript;
 import dev.w5100alert.hal.Clock;
+import dev.w5100alert.hal.InterruptLine;
 import dev.w5100alert.hal.NetworkConfig;
 import dev.w5100alert.hal.ResetLine;
 import dev.w5100alert.hal.SpiBus;
@@ -44,6 +45,7 @@ public final class BoardStack implements AutoCloseable {
     public final Outbox outbox;
     public final SensorEventQueue events;
     public final AlertAgent agent;
+    private final Clock clock;
 
     private BoardStack(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
                        SmtpTranscript transcript, Path outboxDir, SensorLevels levels, boolean[] initial,
@@ -62,6 +64,8 @@ public final class BoardStack implements AutoCloseable {
         this.outbox = Outbox.open(outboxDir, o.capacity(),
                 new Backoff(o.retryInitial().toNanos(), o.retryMax().toNanos(), retrySeed), o.giveUpAfter().toMillis(), log);
         this.events = events;
+        this.clock = clock;
+        events.wakeUp(clock::wake); // a sensor edge ends the loop's park at once
         this.agent = new AlertAgent(config.sensors(), events, levels, initial, outbox, transport, chip, clock, log,
                 healthCheckNanos);
     }
@@ -88,6 +92,16 @@ public final class BoardStack implements AutoCloseable {
                                     long retrySeed) throws IOException {
         return new BoardStack(config, bus, reset, clock, log, transcript, outboxDir, levels, initial, retrySeed,
                 events, healthCheckNanos);
+    }
+
+    /**
+     * Wires the chip's /INT line ({@code hardware.int-pin}): the driver enables IMR for the sockets in
+     * use and the loop's wait parks until the line falls or the next deadline. Call before
+     * {@link #bringUp()}; {@link InterruptLine#NOT_WIRED} keeps polling.
+     */
+    public void interruptLine(InterruptLine line) {
+        driver.interruptsWired(line.wired());
+        clock.waitOn(line);
     }
 
     /** Resets and configures the chip; throws the driver's diagnosis when no W5100 answers. */

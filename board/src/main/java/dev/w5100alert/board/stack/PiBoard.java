@@ -12,6 +12,7 @@ import dev.w5100alert.board.sensor.SensorEventQueue;
 import dev.w5100alert.firmware.smtp.SmtpTranscript;
 import dev.w5100alert.hal.Clock;
 import dev.w5100alert.hal.ResetLine;
+import dev.w5100alert.hal.pi4j.Pi4jInterruptLine;
 import dev.w5100alert.hal.pi4j.Pi4jResetLine;
 import dev.w5100alert.hal.pi4j.Pi4jSpiBus;
 import java.io.IOException;
@@ -49,6 +50,9 @@ public final class PiBoard implements java.io.Closeable {
             GpioSensors sensors = GpioSensors.open(pi4j, LinuxFsDigitalInputProvider.ID, config.sensors(), events, clock);
             BoardStack stack = BoardStack.create(config, spi, reset, clock, log, transcript, outboxDir, sensors::active,
                     sensors.levels(), events);
+            if (hw.intPin() >= 0) {
+                stack.interruptLine(Pi4jInterruptLine.open(pi4j, hw.intPin()));
+            }
             return new PiBoard(pi4j, spi, sensors, stack);
         } catch (IOException | RuntimeException e) {
             pi4j.shutdown();

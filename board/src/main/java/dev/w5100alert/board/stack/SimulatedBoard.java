@@ -70,6 +70,9 @@ public final class SimulatedBoard implements java.io.Closeable {
             CountingResetLine reset = new CountingResetLine(sim);
             BoardStack stack = BoardStack.create(config, sim, reset, clock, log, transcript, outboxDir,
                     s::active, s.levels(), stackEvents, healthCheckNanos, 42);
+            if (config.hardware().intPin() >= 0) {
+                stack.interruptLine(new SimulatedInterruptLine(sim)); // hardware.int-pin: the model's /INT
+            }
             return new SimulatedBoard(sim, pi4j, sensors, stack, reset);
         } catch (IOException | RuntimeException e) {
             if (sensors != null) {
