@@ -45,6 +45,7 @@ final class Target implements AutoCloseable {
     private final java.io.Closeable board;
     final GreenMail greenMail;
     private final Path outboxDir;
+    private PrintStream summaryTo;
 
     private Target(BoardStack stack, java.io.Closeable board, GreenMail greenMail, Path outboxDir) {
         this.stack = stack;
@@ -87,11 +88,16 @@ final class Target implements AutoCloseable {
                     + " leads to 127.0.0.1:" + port + ")");
         }
         SimulatedBoard sim = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log, transcript);
-        return new Target(sim.stack, sim, gm, outboxDir);
+        Target t = new Target(sim.stack, sim, gm, outboxDir);
+        t.summaryTo = out; // a simulated run ends with the chip's bus figures
+        return t;
     }
 
     @Override
     public void close() throws IOException {
+        if (summaryTo != null) {
+            summaryTo.println(((SimulatedBoard) board).chipSummary());
+        }
         try {
             board.close();
         } finally {

@@ -104,6 +104,11 @@ public final class BoardStack implements AutoCloseable {
         clock.waitOn(line);
     }
 
+    /** The loop's clock and wait (wake it, bound a wait by a deadline). */
+    public Clock clock() {
+        return clock;
+    }
+
     /** Resets and configures the chip; throws the driver's diagnosis when no W5100 answers. */
     public void bringUp() {
         driver.bringUp(network);

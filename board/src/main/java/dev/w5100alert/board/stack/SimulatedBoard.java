@@ -102,6 +102,12 @@ public final class SimulatedBoard implements java.io.Closeable {
         }
     }
 
+    /** The closing line of the simulated commands: {@code simulated chip: N SPI frames, M socket commands}. */
+    public String chipSummary() {
+        return "simulated chip: " + sim.counters().frames() + " SPI frames, " + sim.counters().commands()
+                + " socket commands";
+    }
+
     /** How many times the board pulled the chip's /RESET low (bring-up and every recovery). */
     public int resetPulses() {
         return reset.pulses;

@@ -113,6 +113,24 @@ class MainTest {
         assertTrue(o.contains(" more change"), "the door's quick changes are coalesced: " + o);
         assertTrue(o.contains("[attachment water-events.csv, text/csv]"), o);
         assertFalse(o.contains("demo-") && o.matches("(?s).*demo-[0-9a-f]{12}.*"), "the demo password is never printed");
+        assertTrue(lastLine(o).matches("simulated chip: [1-9][0-9]* SPI frames, [1-9][0-9]* socket commands"), o);
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\\R");
+        return lines[lines.length - 1];
+    }
+
+    @Test
+    void sendTestOnASimulatedBoardWithIntPinWaitsOnTheSimulatedInterruptLine() throws Exception {
+        Path conf = dir.resolve("board.conf");
+        Files.writeString(conf, Files.readString(Path.of("deploy/w5100-alert.conf"))
+                .replace("reset-pin = 25", "reset-pin = 25\nint-pin = 24")
+                .replace("directory = /var/lib/w5100-alert", "directory = " + dir.resolve("outbox")));
+        int code = run(Map.of("W5100_SMTP_PASSWORD", "pw-for-test"), "send-test", "--config", conf.toString(), "--simulated");
+        assertEquals(0, code, () -> out() + err());
+        assertTrue(out().contains("RESULT: DELIVERED"), out());
+        assertTrue(lastLine(out()).startsWith("simulated chip: "), out());
     }
 
     @Test
@@ -124,6 +142,7 @@ class MainTest {
         assertEquals(0, code, () -> out() + err());
         assertTrue(out().contains(" -> RCPT TO:<ops@example.org>"), out());
         assertTrue(out().contains("RESULT: DELIVERED"), out());
+        assertTrue(lastLine(out()).matches("simulated chip: [1-9][0-9]* SPI frames, [1-9][0-9]* socket commands"), out());
         assertFalse(out().contains("pw-for-test"));
     }
 
