@@ -32,9 +32,13 @@ class SilentServerWaitTest {
     /** Runs one send against a server that never greets (greeting timeout 60 s); returns SPI frames in the wait. */
     static long[] waitOneMinute(boolean interruptWired) throws Exception {
         try (SilentServer server = new SilentServer()) {
-            VirtualLoopClock clock = new VirtualLoopClock(IdleSettings.DEFAULT, server::connected);
+            // Virtual time stands only while the chip waits in SYNSENT for the real loopback connection.
+            W5100Simulator[] chip = new W5100Simulator[1];
+            VirtualLoopClock clock = new VirtualLoopClock(IdleSettings.DEFAULT,
+                    () -> server.connected() || chip[0] == null || chip[0].socketStatus(0) != 0x15);
             VirtualNetwork net = VirtualNetwork.builder().host("192.168.1.10").tcp(25, server.port()).build();
             try (W5100Simulator sim = new W5100Simulator(net, clock::nanoTime)) {
+                chip[0] = sim;
                 W5100Driver driver = new W5100Driver(sim, ResetLine.NOT_WIRED, clock);
                 if (interruptWired) {
                     InterruptLine line = new InterruptLine() {

@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 /**
  * A virtual clock running the board's own {@link BackoffIdleStrategy}: parks pass exactly their length in
  * virtual time, a spin costs 1 µs and a yield 5 µs (about one SPI poll on a Pi), so the number of chip polls
- * in a minute of waiting is what the board would make, and deterministic. Until {@code mayAdvance} says so
+ * in a minute of waiting is what the board would make, and deterministic. While {@code mayAdvance} says no
  * (a real loopback peer has not connected yet), parks pass in real time instead and virtual time stands.
  */
 public final class VirtualLoopClock implements Clock {
