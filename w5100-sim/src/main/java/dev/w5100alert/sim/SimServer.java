@@ -279,9 +279,23 @@ public final class SimServer implements AutoCloseable {
                 case "trace" -> {
                     return trace(w);
                 }
+                case "wait-int" -> {
+                    // /INT for a driver that cannot take a callback over the wire: wait for the fall.
+                    long ms = Long.parseLong(w[1]);
+                    if (ms < 0 || ms > 60_000) {
+                        return "error: wait-int needs 0..60000 ms";
+                    }
+                    long deadline = System.nanoTime() + ms * 1_000_000L;
+                    boolean low = sim.pollInterrupt();
+                    while (!low && !virtualClock && System.nanoTime() - deadline < 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(500_000L);
+                        low = sim.pollInterrupt();
+                    }
+                    return low ? "ok 1" : "ok 0";
+                }
                 case "help" -> {
                     return "ok counters | unhandled | ports | fault NAME [ARGS] | reset | clock real|virtual"
-                            + " | advance MS | trace on|off|read|reg NAME|socket N";
+                            + " | advance MS | trace on|off|read|reg NAME|socket N | wait-int MS";
                 }
                 default -> {
                     return "error: unknown command '" + w[0] + "' (try help)";

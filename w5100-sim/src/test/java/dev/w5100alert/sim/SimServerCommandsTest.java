@@ -172,6 +172,21 @@ class SimServerCommandsTest {
     }
 
     @Test
+    void waitIntReturnsWhenTheChipPullsInt() throws Exception {
+        try (Session s = new Session();
+             java.net.DatagramSocket peer = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.write(0x0016, 0x01); // IMR: socket 0
+            s.open(0, 0x02, 3000);
+            assertEquals("ok 0", s.text("wait-int 20"), "nothing yet");
+            int real = server.simulator().realUdpPort(0);
+            peer.send(new java.net.DatagramPacket(new byte[] {1, 2, 3}, 3, InetAddress.getLoopbackAddress(), real));
+            assertEquals("ok 1", s.text("wait-int 20000"), "a datagram arrived: RECV, /INT low");
+            s.write(0x0402, 0x04); // clear RECV
+            assertEquals("ok 0", s.text("wait-int 0"));
+        }
+    }
+
+    @Test
     void traceCanBeFilteredByRegisterOrSocket() throws Exception {
         try (Session s = new Session()) {
             s.text("trace reg RTR");
