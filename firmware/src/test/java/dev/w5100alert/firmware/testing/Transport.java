@@ -57,6 +57,9 @@ public enum Transport {
         return new Stack(new W5100TcpLink(driver, 30_000_000_000L, 1_000_000_000L), SIM_SERVER, 25, sim, driver);
     }
 
+    /** The emulated kernel's spidev.bufsiz: 4096 (the default) unless {@code -Dw5100.spidev.bufsiz=N}. */
+    static final int BUFSIZ = Integer.getInteger("w5100.spidev.bufsiz", SpidevBus.DEFAULT_BUFSIZ);
+
     /** The last spidev binding opened by {@link #W5100_SIM_SPIDEV} (its ioctl counters). */
     public static SpidevBus lastSpidev;
 
@@ -72,8 +75,16 @@ public enum Transport {
             public int shift(int byteIn) {
                 return sim.shift(byteIn);
             }
-        }, SpidevBus.DEFAULT_BUFSIZ, SpidevBus.DMA_ALIGNMENT);
-        lastSpidev = SpidevBus.open(kernel, 0, 0, 8_000_000, java.nio.file.Path.of("/nonexistent/bufsiz"));
+        }, BUFSIZ, SpidevBus.DMA_ALIGNMENT);
+        java.nio.file.Path parameter;
+        try {
+            parameter = java.nio.file.Files.createTempFile("bufsiz", "");
+            java.nio.file.Files.writeString(parameter, BUFSIZ + "\n");
+            parameter.toFile().deleteOnExit();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        lastSpidev = SpidevBus.open(kernel, 0, 0, 8_000_000, parameter);
         return lastSpidev;
     }
 }
