@@ -297,7 +297,7 @@ final class SimSocket {
         boolean answered;
         if (((destAddress ^ sip) & mask) == 0) {
             arpTarget = destAddress;
-            answered = net.host(destAddress) != null;
+            answered = net.host(destAddress) != null || sim.lan.answersArp(destAddress);
         } else {
             arpTarget = gar;
             answered = net.hasGateway() && gar == net.gateway();
@@ -463,7 +463,8 @@ final class SimSocket {
                 destAddress = sim.reg32(base + Sn_DIPR);
                 destPort = sim.reg16(base + Sn_DPORT);
                 if (destAddress == 0xFFFFFFFF) {
-                    // Limited broadcast needs no ARP; nobody on our virtual wire listens to it.
+                    // Limited broadcast needs no ARP (WIZnet's DHCP client sends it with SIPR 0.0.0.0);
+                    // on our virtual wire only the LAN's DHCP servers listen to it.
                     sendDatagram();
                     return;
                 }
@@ -824,7 +825,10 @@ final class SimSocket {
     private void sendDatagram() {
         int length = (txWrLatched - txRd) & 0xFFFF;
         VirtualNetwork.Host host = destHost;
-        if (destAddress != 0xFFFFFFFF && host != null && !host.silent()) {
+        if (sim.lan.serves(destAddress, destPort)) {
+            copyOutOfTxRing(length);
+            sim.lan.fromChip(sim.reg32(SIPR), sim.reg16(base + Sn_PORT), destAddress, destPort, scratch);
+        } else if (destAddress != 0xFFFFFFFF && host != null && !host.silent()) {
             Integer real = host.udpPorts().get(destPort);
             if (real == null) {
                 sim.raiseUnreachable(destAddress, destPort);
@@ -853,7 +857,11 @@ final class SimSocket {
             return;
         }
         for (int i = 0; i < MAX_DATAGRAMS_PER_REFRESH; i++) {
-            if (!receiveDatagram()) {
+            if (sim.lan.take(sim.reg16(base + Sn_PORT), sim.reg32(SIPR), datagramIn) >= 0) {
+                // an answer of the simulator's own LAN services
+                datagramFrom = sim.lan.takenFrom();
+                datagramFromPort = sim.lan.takenFromPort();
+            } else if (!receiveDatagram()) {
                 return;
             }
             int length = datagramIn.remaining();

@@ -1,5 +1,10 @@
 package dev.w5100alert.sim;
 
+import dev.w5100alert.sim.lan.DhcpServerSpec;
+import dev.w5100alert.sim.lan.DnsServerSpec;
+import dev.w5100alert.sim.lan.LanConfig;
+import dev.w5100alert.sim.lan.NtpServerSpec;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +22,14 @@ import java.util.Map;
  *     .host("10.9.9.9").tcp(80, webPort)          // off-subnet: reached through the gateway
  *     .host("192.168.1.66").silent()               // answers ARP, never answers TCP or UDP
  *     .gateway("192.168.1.1")
+ *     .dhcpServer("192.168.1.1", d -> d.pool("192.168.1.100", "192.168.1.150").dnsServers("192.168.1.53"))
+ *     .dnsServer("192.168.1.53", d -> d.a("smtp.example.com", "192.168.1.10"))
+ *     .ntpServer("192.168.1.123", t -> t.offsetMillis(0))
  *     .build();
  * }</pre>
+ *
+ * <p>DHCP, DNS and NTP servers ({@link #lan()}) live inside the simulator, on its clock, and are
+ * reached through the chip's UDP sockets without real sockets; see {@link dev.w5100alert.sim.lan.LanServices}.
  *
  * <p>Rules the simulator applies (chip's own address and mask come from SIPR/SUBR, gateway from GAR):
  * <ul>
@@ -62,10 +73,14 @@ public final class VirtualNetwork {
     }
 
     private final Map<Integer, Host> hosts;
+    /** The hosts again, for lookups without boxing (the simulator's per-SEND path allocates nothing). */
+    private final int[] hostAddresses;
+    private final Host[] hostArray;
     private final int gateway;
     private final boolean hasGateway;
     private final int inboundPeer;
     private final long arpReplyNanos;
+    private final LanConfig lan;
 
     private VirtualNetwork(Builder b) {
         Map<Integer, Host> m = new LinkedHashMap<>();
@@ -74,10 +89,16 @@ public final class VirtualNetwork {
             m.put(e.getKey(), new Host(e.getKey(), h.tcp, h.udp, h.silent));
         }
         this.hosts = Collections.unmodifiableMap(m);
+        this.hostArray = m.values().toArray(new Host[0]);
+        this.hostAddresses = new int[hostArray.length];
+        for (int i = 0; i < hostArray.length; i++) {
+            hostAddresses[i] = hostArray[i].address();
+        }
         this.gateway = b.gateway;
         this.hasGateway = b.hasGateway;
         this.inboundPeer = b.inboundPeer;
         this.arpReplyNanos = b.arpReplyNanos;
+        this.lan = b.lan.build();
     }
 
     public static Builder builder() {
@@ -86,7 +107,12 @@ public final class VirtualNetwork {
 
     /** The declared host with this address (IPv4 as a big-endian int), or {@code null}. */
     public Host host(int address) {
-        return hosts.get(address);
+        for (int i = 0; i < hostAddresses.length; i++) {
+            if (hostAddresses[i] == address) {
+                return hostArray[i];
+            }
+        }
+        return null;
     }
 
     /** All declared hosts, keyed by address. */
@@ -114,6 +140,11 @@ public final class VirtualNetwork {
     /** Virtual time an answered ARP takes (default 0: resolved within the command). */
     public long arpReplyNanos() {
         return arpReplyNanos;
+    }
+
+    /** The DHCP, DNS and NTP servers declared on this network. */
+    public LanConfig lan() {
+        return lan;
     }
 
     /**
@@ -175,8 +206,43 @@ public final class VirtualNetwork {
         private boolean hasGateway;
         private int inboundPeer = 0x7F000001;
         private long arpReplyNanos;
+        private final LanConfig.Builder lan = LanConfig.builder();
 
         private Builder() {
+        }
+
+        /**
+         * A DHCP server with identifier {@code address} (answers ARP there; takes broadcasts to port
+         * 67). Declaring the same address again configures the same server; another address adds a
+         * second server, which offers too.
+         */
+        public Builder dhcpServer(String address, java.util.function.Consumer<DhcpServerSpec> settings) {
+            settings.accept(lan.dhcp(address));
+            return this;
+        }
+
+        /** A DHCP server with the defaults of {@link DhcpServerSpec}. */
+        public Builder dhcpServer(String address) {
+            lan.dhcp(address);
+            return this;
+        }
+
+        /** A DNS server at {@code address}:53 (answers ARP there); the same address again adds to it. */
+        public Builder dnsServer(String address, java.util.function.Consumer<DnsServerSpec> settings) {
+            settings.accept(lan.dns(address));
+            return this;
+        }
+
+        /** An SNTP server at {@code address}:123 (answers ARP there). */
+        public Builder ntpServer(String address, java.util.function.Consumer<NtpServerSpec> settings) {
+            settings.accept(lan.ntp(address));
+            return this;
+        }
+
+        /** An SNTP server with the defaults of {@link NtpServerSpec} (host time, no offset). */
+        public Builder ntpServer(String address) {
+            lan.ntp(address);
+            return this;
         }
 
         /** Declares (or selects again) a virtual host. */

@@ -3,6 +3,7 @@ package dev.w5100alert.sim;
 import static dev.w5100alert.sim.RegisterTable.*;
 
 import dev.w5100alert.hal.SpiBus;
+import dev.w5100alert.sim.lan.LanServices;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -63,6 +64,7 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
     final Faults faults = new Faults(this);
     final VirtualNetwork network;
     private final LongSupplier clock;
+    final LanServices lan;
     private final SimSocket[] sockets = new SimSocket[SOCKETS];
     final int[] txBase = new int[SOCKETS];
     final int[] txSize = new int[SOCKETS];
@@ -114,6 +116,7 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
         for (int n = 0; n < SOCKETS; n++) {
             sockets[n] = new SimSocket(this, n);
         }
+        this.lan = new LanServices(network.lan(), nanoClock, this::udpSocketOpenOn);
         attachHooks();
         resetChip();
     }
@@ -210,6 +213,9 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
             }
         }
         irLatched = 0;
+        if (lan != null) {
+            lan.dropQueued();
+        }
         layoutMemory();
         updateInterrupts();
     }
@@ -605,6 +611,22 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
         }
     }
 
+    /**
+     * Whether some socket is open in UDP mode on chip port {@code port} (LAN answers need one); a UDP
+     * socket resolving ARP for its own send still receives.
+     */
+    private boolean udpSocketOpenOn(int port) {
+        for (int n = 0; n < SOCKETS; n++) {
+            int base = SOCKET_BASE + n * SOCKET_STRIDE;
+            int status = sockets[n].status;
+            boolean udp = status == SimSocket.UDP || (status == SimSocket.ARP && (mem[base + Sn_MR] & 0x0F) == 0x02);
+            if (udp && reg16(base + Sn_PORT) == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void refreshAll() {
         for (SimSocket s : sockets) {
             s.refresh();
@@ -697,6 +719,15 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
     /** Installs (or with {@code null} removes) the decoded trace sink. */
     public void trace(TraceSink sink) {
         this.trace = sink;
+        lan.trace(sink);
+    }
+
+    /**
+     * The running DHCP, DNS and NTP servers of this chip's LAN (declared in the network): their leases,
+     * counters and fault switches.
+     */
+    public LanServices lan() {
+        return lan;
     }
 
     /** Forgets the unhandled-access log (the counter is in {@link SimCounters#clear()}). */
@@ -758,5 +789,6 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
             }
         }
         listeners.clear();
+        lan.close();
     }
 }

@@ -93,21 +93,54 @@ public final class SensorAlerter {
         String time = iso(latestMillis);
         String since = mailedBefore ? iso(lastMailMillis) : "start";
         boolean deferred = mailedBefore && firstPendingNanos - lastMailNanos < minIntervalNanos;
-        String changes = "";
-        if (pending > 1 || deferred) {
-            changes = pending + " more change" + (pending == 1 ? "" : "s") + " since " + since + "; now " + state + ".";
-        }
+        String changes = pending > 1 || deferred ? changes(pending, since, state) : "";
+        BoardConfig.AlertRule rule = sensor.rule();
+        return alert(sensor, state, time, pending, changes, since, latestMillis, rule.csvEvents() > 0 ? csv() : null);
+    }
+
+    private static String changes(int pending, String since, String state) {
+        return pending + " more change" + (pending == 1 ? "" : "s") + " since " + since + "; now " + state + ".";
+    }
+
+    private static Alert alert(BoardConfig.Sensor sensor, String state, String time, int pending, String changes,
+                               String since, long millis, String csv) {
         BoardConfig.AlertRule rule = sensor.rule();
         String subject = Template.render(rule.subjectTemplate(), sensor.name(), state, time, pending, changes, since);
         String body = Template.render(rule.bodyTemplate(), sensor.name(), state, time, pending, changes, since);
-        String csvName = null;
-        String csv = null;
-        if (rule.csvEvents() > 0) {
-            csvName = sensor.name() + "-events.csv";
-            csv = csv();
-        }
-        return new Alert(0, sensor.name(), latestMillis, subject, body, rule.recipients(), csvName, csv);
+        String csvName = csv == null ? null : sensor.name() + "-events.csv";
+        return new Alert(0, sensor.name(), millis, subject, body, rule.recipients(), csvName, csv);
     }
+
+    /**
+     * The largest alert this sensor can raise, built by the same code as {@link #poll}: the longer of its two
+     * state names, the largest count, the longest time text, the full {@code {changes}} summary and a CSV
+     * attachment with {@code csv-events} rows of the longer state. The configuration check sends it through
+     * the message checks, so a configuration that passes cannot raise an alert too large to send.
+     */
+    public static Alert worstCase(BoardConfig.Sensor sensor) {
+        String state = longer(sensor.activeName(), sensor.inactiveName());
+        String time = iso(LATEST_MILLIS);
+        int count = Integer.MAX_VALUE;
+        String csv = null;
+        int rows = sensor.rule().csvEvents();
+        if (rows > 0) {
+            StringBuilder sb = new StringBuilder("time,sensor,state\r\n");
+            for (int i = 0; i < rows; i++) {
+                sb.append(time).append(',').append(sensor.name()).append(',').append(state).append("\r\n");
+            }
+            csv = sb.toString();
+        }
+        return alert(sensor, state, time, count, changes(count, time, state), time, LATEST_MILLIS, csv);
+    }
+
+    /** The longer of two texts in UTF-8 bytes (what the message limits count). */
+    public static String longer(String a, String b) {
+        return b.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                > a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length ? b : a;
+    }
+
+    /** 9999-12-31T23:59:59Z: no time text is longer. */
+    private static final long LATEST_MILLIS = 253_402_300_799_000L;
 
     /** The outbox took the alert returned by {@link #poll}: the quiet period starts now. */
     public void accepted(long nowNanos, long nowMillis) {

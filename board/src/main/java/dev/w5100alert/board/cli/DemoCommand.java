@@ -22,6 +22,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +45,7 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
     private String chipSummary;
 
     @Option(names = "--config", paramLabel = "FILE", description = "configuration file (default: the built-in demo configuration)")
-    Path config;
+    String config;
 
     @Option(names = "--smtp-port", paramLabel = "PORT",
             description = "use the SMTP server listening on 127.0.0.1:PORT instead of an embedded GreenMail")
@@ -58,6 +60,10 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkPort(smtpPort, "--smtp-port");
+        if (timeoutSeconds < 1 || timeoutSeconds > 86_400) {
+            throw usage("--timeout must be from 1 to 86400 seconds, not " + timeoutSeconds);
+        }
         String password = "demo-" + HexFormat.of().formatHex(SecureRandom.getSeed(6));
         BoardConfig cfg = config == null ? builtInDemo(password) : load(config);
         if (cfg == null) {
@@ -70,6 +76,19 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
 
         GreenMail greenMail = null;
         Path outboxDir = Main.tempOutbox();
+        // SIGTERM or Ctrl-C: stop the scenario and let the finally block below remove the temporary outbox;
+        // the hook waits for that (bounded) and removes what is left itself.
+        CountDownLatch cleaned = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop = true;
+            try {
+                cleaned.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTree(outboxDir);
+        }, "w5100-alert-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             int port;
             if (smtpPort == null) {
@@ -108,8 +127,17 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
                 greenMail.stop();
             }
             deleteTree(outboxDir);
+            cleaned.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it has nothing left to delete
+            }
         }
     }
+
+    /** Raised by the shutdown hook (SIGTERM, Ctrl-C). */
+    private volatile boolean stop;
 
     private List<Step> everySensorOnce(BoardConfig cfg) {
         List<Step> steps = new ArrayList<>();
@@ -133,7 +161,7 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
             log.info("demo", "W5100 (simulated) up at " + cfg.network().ipText());
             start = System.nanoTime(); // the script's times count from a board that is up
             int next = 0;
-            while (System.nanoTime() - deadline < 0) {
+            while (System.nanoTime() - deadline < 0 && !stop) {
                 long elapsedMs = (System.nanoTime() - start) / 1_000_000L;
                 while (next < script.size() && script.get(next).atMillis() <= elapsedMs) {
                     Step s = script.get(next++);
@@ -155,13 +183,13 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
             long queued = board.stack.agent.queuedCount();
             long delivered = board.stack.agent.deliveredCount();
             int pending = board.stack.outbox.pendingCount();
+            boolean ok = next == script.size() && queued > 0 && delivered == queued && pending == 0;
             out.println();
-            out.println("== " + delivered + " of " + queued + " alert(s) delivered"
+            (ok ? out : err).println("== " + delivered + " of " + queued + " alert(s) delivered"
                     + (pending > 0 ? ", " + pending + " still in the outbox" : "")
                     + (board.stack.agent.failedCount() > 0 ? ", " + board.stack.agent.failedCount() + " failed" : "")
                     + " in " + (System.nanoTime() - start) / 1_000_000L + " ms");
             chipSummary = board.chipSummary();
-            boolean ok = next == script.size() && queued > 0 && delivered == queued && pending == 0;
             return ok ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
         }
     }

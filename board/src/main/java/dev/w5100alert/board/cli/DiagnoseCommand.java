@@ -4,10 +4,14 @@ import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.config.Ipv4;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.stack.RegisterDump;
+import dev.w5100alert.firmware.codec.ReplyParser;
+import dev.w5100alert.firmware.codec.SecretMask;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.ConnectOutcome;
 import dev.w5100alert.hal.TcpSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 
 /**
@@ -21,7 +25,8 @@ import picocli.CommandLine.Command;
         footer = ExitCodes.HELP)
 final class DiagnoseCommand extends TargetCommand {
 
-    private static final int MAX_REPLY = 4096;
+    /** Lines of one reply printed; the rest are counted (the reply's deadline bounds how many can come). */
+    private static final int MAX_SHOWN_LINES = 1000;
 
     @Override
     int onTarget(BoardConfig cfg) throws Exception {
@@ -38,6 +43,7 @@ final class DiagnoseCommand extends TargetCommand {
                 out.println("   diagnosis: " + e.diagnosis() + " - " + e.diagnosis().advice());
                 out.println("   registers as read:");
                 out.print(indent(RegisterDump.of(t.stack.driver)));
+                err.println("diagnose: no working W5100 on SPI: " + e.diagnosis().advice());
                 return ExitCodes.NO_CHIP;
             }
             out.println("2. Register dump");
@@ -54,26 +60,27 @@ final class DiagnoseCommand extends TargetCommand {
                 }
                 out.println("4. EHLO capability probe");
                 long timeout = cfg.smtp().timeout().toNanos();
-                String greeting = readReply(socket, timeout);
-                out.println(prefixed("   <- ", greeting));
+                ReplyReader replies = new ReplyReader(socket, secrets(cfg.smtp()));
+                Reply greeting = replies.read(timeout);
+                out.println(greeting.show("   <- "));
                 String helo = "EHLO " + (cfg.smtp().heloName() != null ? cfg.smtp().heloName() : "[" + cfg.network().ipText() + "]");
                 out.println("    -> " + helo);
                 byte[] cmd = (helo + "\r\n").getBytes(StandardCharsets.US_ASCII);
                 socket.sendFully(cmd, 0, cmd.length, timeout);
-                String ehlo = readReply(socket, timeout);
-                out.println(prefixed("   <- ", ehlo));
+                Reply ehlo = replies.read(timeout);
+                out.println(ehlo.show("   <- "));
                 byte[] quit = "QUIT\r\n".getBytes(StandardCharsets.US_ASCII);
                 out.println("    -> QUIT");
                 socket.sendFully(quit, 0, quit.length, timeout);
-                out.println(prefixed("   <- ", readReply(socket, timeout)));
-                boolean auth = ehlo.contains("AUTH");
-                out.println("   summary: " + (ehlo.startsWith("250") ? "EHLO accepted" : "EHLO not accepted")
+                out.println(replies.read(timeout).show("   <- "));
+                boolean auth = ehlo.offers("AUTH");
+                out.println("   summary: " + (ehlo.accepted() ? "EHLO accepted" : "EHLO not accepted")
                         + (auth ? "; AUTH offered" : "; no AUTH offered")
-                        + (ehlo.contains("STARTTLS") ? "; STARTTLS offered (not used: no TLS in this firmware)" : ""));
+                        + (ehlo.offers("STARTTLS") ? "; STARTTLS offered (not used: no TLS in this firmware)" : ""));
                 if (cfg.smtp().hasCredentials() && !auth) {
                     out.println("   WARNING: credentials are configured but the server offers no AUTH");
                 }
-                return ehlo.startsWith("250") ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
+                return ehlo.accepted() ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
             } finally {
                 socket.close(1_000_000_000L);
             }
@@ -92,44 +99,125 @@ final class DiagnoseCommand extends TargetCommand {
         };
     }
 
-    /**
-     * Reads one (possibly multi-line) SMTP reply, bounded in size and time: {@code timeoutNanos} is for the
-     * whole reply, so a server that trickles bytes without ever ending the reply cannot stretch it.
-     */
-    private static String readReply(TcpSocket socket, long timeoutNanos) {
-        byte[] buf = new byte[MAX_REPLY];
-        int len = 0;
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (len < buf.length) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            int n = socket.receive(buf, len, buf.length - len, left);
-            if (n <= 0) {
-                break;
-            }
-            len += n;
-            String text = new String(buf, 0, len, StandardCharsets.US_ASCII);
-            if (complete(text)) {
-                break;
-            }
+    /** What a server could echo back: the password as is and in Base64, and the AUTH payloads. */
+    private static SecretMask secrets(BoardConfig.Smtp smtp) {
+        SecretMask mask = new SecretMask();
+        if (smtp.hasCredentials()) {
+            byte[] user = smtp.username().getBytes(StandardCharsets.UTF_8);
+            byte[] pass = smtp.password().getBytes(StandardCharsets.UTF_8);
+            byte[] plain = ("\0" + smtp.username() + "\0" + smtp.password()).getBytes(StandardCharsets.UTF_8);
+            mask.add(pass, true).add(plain, false).add(user, false);
         }
-        return new String(buf, 0, len, StandardCharsets.US_ASCII).stripTrailing();
+        return mask;
     }
 
-    /** True when the last complete line is a final reply line ("250 ..." rather than "250-..."). */
-    private static boolean complete(String text) {
-        if (!text.endsWith("\r\n")) {
+    /** One reply as shown: its lines (masked, code included), and what went wrong if it did not complete. */
+    record Reply(boolean complete, int code, List<String> lines, int notShown, String problem) {
+        boolean accepted() {
+            return complete && code == 250;
+        }
+
+        /** Whether a line after the first (an EHLO keyword line) starts with {@code keyword}. */
+        boolean offers(String keyword) {
+            for (int i = 1; i < lines.size(); i++) {
+                String l = lines.get(i);
+                if (l.length() > 4 && l.regionMatches(true, 4, keyword, 0, keyword.length())) {
+                    return true;
+                }
+            }
             return false;
         }
-        String[] lines = text.split("\r\n");
-        String last = lines[lines.length - 1];
-        return last.length() >= 3 && (last.length() == 3 || last.charAt(3) == ' ');
+
+        String show(String prefix) {
+            StringBuilder sb = new StringBuilder();
+            for (String l : lines) {
+                sb.append(sb.length() == 0 ? "" : "\n").append(prefix).append(l);
+            }
+            if (notShown > 0) {
+                sb.append('\n').append(prefix).append("(").append(notShown).append(" more lines not shown)");
+            }
+            if (problem != null) {
+                sb.append(sb.length() == 0 ? "" : "\n").append(prefix).append("(").append(problem).append(")");
+            }
+            return sb.toString();
+        }
     }
 
-    private static String prefixed(String prefix, String text) {
-        return prefix + text.replace("\r\n", "\n" + prefix);
+    /**
+     * Reads SMTP replies line by line with the firmware's {@link ReplyParser}: a reply may have any number of
+     * lines (memory is one line of 512 bytes), each read is bounded in time by a deadline for the whole reply
+     * (so a server that trickles bytes cannot stretch it), and every line passes the secret mask before it is
+     * kept. Bytes after a reply stay for the next one.
+     */
+    static final class ReplyReader {
+        private final TcpSocket socket;
+        private final SecretMask mask;
+        private final ReplyParser parser = new ReplyParser(512);
+        private final byte[] buf = new byte[512];
+        private int pos;
+        private int end;
+
+        ReplyReader(TcpSocket socket, SecretMask mask) {
+            this.socket = socket;
+            this.mask = mask;
+        }
+
+        Reply read(long timeoutNanos) {
+            parser.reset();
+            List<String> lines = new ArrayList<>();
+            int notShown = 0;
+            String problem = null;
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (true) {
+                if (pos == end) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        problem = "no complete reply within " + Math.max(1, timeoutNanos / 1_000_000_000L) + " s";
+                        break;
+                    }
+                    int n = socket.receive(buf, 0, buf.length, left);
+                    if (n < 0) {
+                        problem = "connection closed";
+                        break;
+                    }
+                    pos = 0;
+                    end = Math.max(0, n);
+                    continue;
+                }
+                pos += parser.feed(buf, pos, end - pos);
+                ReplyParser.Status st = parser.status();
+                if (st == ReplyParser.Status.LINE || st == ReplyParser.Status.COMPLETE) {
+                    if (lines.size() < MAX_SHOWN_LINES) {
+                        lines.add(line());
+                    } else {
+                        notShown++;
+                    }
+                    if (st == ReplyParser.Status.COMPLETE) {
+                        return new Reply(true, parser.code(), lines, notShown, null);
+                    }
+                } else if (st == ReplyParser.Status.ERROR) {
+                    lines.add(line());
+                    return new Reply(false, 0, lines, notShown, parser.errorText());
+                }
+            }
+            if (parser.status() == ReplyParser.Status.INCOMPLETE && parser.lineLength() > 0) {
+                lines.add(line()); // the start of a line that never ended
+            }
+            return new Reply(false, 0, lines, notShown, problem);
+        }
+
+        private String line() {
+            byte[] b = parser.buffer();
+            int n = parser.lineLength();
+            mask.mask(b, 0, n);
+            StringBuilder sb = new StringBuilder(Math.min(n, 200));
+            for (int i = 0; i < Math.min(n, 200); i++) {
+                int c = b[i] & 0xFF;
+                // Control bytes and non-ASCII from a hostile peer must not drive the reader's terminal.
+                sb.append(c < 0x20 || c >= 0x7F ? '?' : (char) c);
+            }
+            return n > 200 ? sb.append("...").toString() : sb.toString();
+        }
     }
 
     private static String indent(String s) {

@@ -10,12 +10,17 @@ public final class ExitCodes {
     public static final int NOT_DELIVERED = 1;
     /** Bad command line (picocli's usage error). */
     public static final int USAGE = 2;
-    /** The configuration file is invalid; nothing was started. */
+    /** The configuration file is invalid, or a file or directory it names cannot be used; nothing was started. */
     public static final int BAD_CONFIG = 3;
     /** No working W5100 answered on SPI (see the diagnosis printed). */
     public static final int NO_CHIP = 4;
     /** The SMTP server could not be reached (ARP, refused, timeout). */
     public static final int SERVER_UNREACHABLE = 5;
+    /**
+     * {@code send-test}: the server took the message for some recipients and refused others (like msmtp, this
+     * is not success: someone who should get alerts will not).
+     */
+    public static final int PARTLY_DELIVERED = 6;
     /** Unexpected internal error (a bug: please report the stack trace). */
     public static final int SOFTWARE = 70;
 
@@ -26,8 +31,9 @@ public final class ExitCodes {
               0  success
               1  alert not delivered (transient, permanent or authentication failure)
               2  usage error
-              3  invalid configuration file
+              3  invalid configuration file (or a file it names cannot be used)
               4  no working W5100 on SPI
               5  SMTP server unreachable
+              6  delivered to some recipients, refused for others (send-test)
               70 internal error""";
 }

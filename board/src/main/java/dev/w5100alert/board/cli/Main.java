@@ -26,17 +26,21 @@ import picocli.CommandLine.Parameters;
         description = "Sensor alert e-mail from a Raspberry Pi through a WIZnet W5100 Ethernet chip on SPI.",
         footer = ExitCodes.HELP,
         subcommands = {RunCommand.class, DemoCommand.class, SendTestCommand.class, DiagnoseCommand.class,
-                Main.ConfigCommand.class, CommandLine.HelpCommand.class})
+                Main.ConfigCommand.class, CommandLine.HelpCommand.class,
+                OutboxCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static final String DEFAULT_CONFIG = "/etc/w5100-alert/w5100-alert.conf";
+
+    /** slf4j-simple's level for Pi4J's own loggers (off unless set on the command line). */
+    static final String PI4J_LOG = "org.slf4j.simpleLogger.log.com.pi4j";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(spec.commandLine().getErr()); // no command given: a usage error, on stderr
         return ExitCodes.USAGE;
     }
 
@@ -49,6 +53,12 @@ public final class Main implements Callable<Integer> {
         if (System.getProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo", "off");
         }
+        // Without SPI, Pi4J logs its own ERROR line and a stack trace before the board explains the problem in
+        // one line (see hardwareProblem). Pi4J's detail is for debugging only:
+        // java -Dorg.slf4j.simpleLogger.log.com.pi4j=debug -jar w5100-alert.jar ...
+        if (System.getProperty(PI4J_LOG) == null) {
+            System.setProperty(PI4J_LOG, "off");
+        }
         System.exit(execute(System.out, System.err, System::getenv, args));
     }
 
@@ -57,12 +67,32 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(), new Factory(out, err, env));
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
+        // A bad command line is one line on stderr naming the problem, exit 2 (no usage dump, no picocli types).
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(name + ": " + usageMessage(ex) + " (see " + name + " --help)");
+            return ExitCodes.USAGE;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("internal error: " + e);
             e.printStackTrace(err);
             return ExitCodes.SOFTWARE;
         });
         return cl.execute(args);
+    }
+
+    /** picocli's message for a bad command line, in the words of this program. */
+    static String usageMessage(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.OverwrittenOptionException o && o.getOverwritten() != null) {
+            CommandLine.Model.ArgSpec a = o.getOverwritten();
+            String name = a instanceof CommandLine.Model.OptionSpec opt ? opt.longestName() : a.paramLabel();
+            return name + " is given more than once";
+        }
+        if (ex instanceof CommandLine.MaxValuesExceededException) {
+            return "an option is given more than once";
+        }
+        String m = ex.getMessage() == null ? "invalid command line" : ex.getMessage();
+        return m.replaceAll("\\s*\\(java\\.[^)]*\\)", "").replaceAll("\\s+", " ").strip();
     }
 
     /** Gives every command the streams and environment (so tests can run commands in-process). */
@@ -95,6 +125,35 @@ public final class Main implements Callable<Integer> {
         PrintStream err = System.err;
         Function<String, String> env = System::getenv;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** A bad option value: one line on stderr and exit 2 (through the parameter exception handler). */
+        CommandLine.ParameterException usage(String message) {
+            return new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+
+        /** {@code value} must be a TCP port a server can listen on. */
+        void checkPort(Integer value, String option) {
+            if (value != null && (value < 1 || value > 65535)) {
+                throw usage(option + " must be a TCP port from 1 to 65535, not " + value);
+            }
+        }
+
+        /** Parses and validates the file a person named, printing errors and warnings; null when invalid. */
+        BoardConfig load(String file) {
+            try {
+                BoardConfig c = new ConfigParser(env).parse(file);
+                for (String w : c.warnings()) {
+                    err.println("warning: " + w);
+                }
+                return c;
+            } catch (ConfigException e) {
+                err.println(e.getMessage());
+                return null;
+            }
+        }
+
         /** Parses and validates, printing errors and warnings; returns null (after printing) when invalid. */
         BoardConfig load(Path file) {
             try {
@@ -123,27 +182,37 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration file tools.",
-            subcommands = {CheckCommand.class}, footer = ExitCodes.HELP)
+            subcommands = {CheckCommand.class, ExampleCommand.class}, footer = ExitCodes.HELP)
     static final class ConfigCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
+            spec.commandLine().usage(spec.commandLine().getErr()); // no command given: a usage error, on stderr
             return ExitCodes.USAGE;
         }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Validates a configuration file exactly as `run` does; prints every error with its line and key.",
+            description = {"Validates a configuration file exactly as `run` does; prints every error with its line and key.",
+                    "OK means the service starts with it and every alert it can raise is sendable: each subject and "
+                            + "body is filled in with the longest values it can take and checked against the "
+                            + "message limits."},
             footer = ExitCodes.HELP)
     static final class CheckCommand extends Io implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "default: " + DEFAULT_CONFIG)
-        Path file = Path.of(DEFAULT_CONFIG);
+        String positional;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "the file to check (same as the FILE argument)")
+        String option;
 
         @Override
         public Integer call() {
+            if (positional != null && option != null) {
+                throw usage("give the file once: either FILE or --config FILE");
+            }
+            String file = option != null ? option : positional != null ? positional : DEFAULT_CONFIG;
             BoardConfig c = load(file);
             if (c == null) {
                 return ExitCodes.BAD_CONFIG;
@@ -154,14 +223,47 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    @Command(name = "example", mixinStandardHelpOptions = true,
+            description = {"Prints the documented sample configuration (every key with its meaning).",
+                    "Start your own from it: w5100-alert config example > my.conf"},
+            footer = ExitCodes.HELP)
+    static final class ExampleCommand extends Io implements Callable<Integer> {
+        /** The sample as shipped in the jar (the same text as board/deploy/w5100-alert.conf). */
+        static final String RESOURCE = "/dev/w5100alert/board/w5100-alert.conf";
+
+        @Override
+        public Integer call() throws IOException {
+            try (InputStream in = Main.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IOException("the sample configuration is missing from the jar");
+                }
+                out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
     /** What to tell a person when Pi4J cannot open SPI or GPIO. */
     static String hardwareProblem(RuntimeException e) {
-        return "cannot open the Pi's SPI/GPIO (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). "
+        StringBuilder why = new StringBuilder(e.getMessage() == null ? "no detail" : e.getMessage());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !why.toString().contains(c.getMessage())) {
+                why.append(": ").append(c.getMessage());
+            }
+        }
+        return "cannot open the Pi's SPI/GPIO (" + why + "). "
                 + "Is this a Raspberry Pi with SPI enabled (/dev/spidev0.0 present) and is the user in the spi and "
                 + "gpio groups? Without hardware use --simulated, or the demo command.";
     }
 
+    /**
+     * A throw-away outbox for the tools (demo, send-test, diagnose); the caller deletes it when done, and a
+     * shutdown hook deletes it when the command is stopped by SIGTERM or Ctrl-C first.
+     */
     static Path tempOutbox() throws IOException {
-        return Files.createTempDirectory("w5100-alert-outbox");
+        Path dir = Files.createTempDirectory("w5100-alert-outbox");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> DemoCommand.deleteTree(dir), "w5100-alert-temp-cleanup"));
+        return dir;
     }
 }

@@ -4,10 +4,15 @@ import dev.w5100alert.board.alert.Alert;
 import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.mail.Delivery;
+import dev.w5100alert.board.mail.EngineTransport;
 import dev.w5100alert.board.mail.PrintTranscript;
+import dev.w5100alert.board.stack.BoardStack;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 
 
@@ -36,7 +41,9 @@ final class SendTestCommand extends TargetCommand {
                             + Instant.ofEpochMilli(now) + " by `w5100-alert send-test`.",
                     cfg.smtp().recipients(), null, null);
             t.stack.transport.start(alert, System.nanoTime());
-            long deadline = System.nanoTime() + cfg.smtp().timeout().toNanos() * 12;
+            // A safety net only: the engine's stage deadlines end the send first.
+            long deadline = System.nanoTime() + BoardStack.worstCaseSendNanos(cfg.smtp().timeouts(),
+                    cfg.smtp().recipients().size(), EngineTransport.LIMITS.maxMessageBytes() / 1024) + 1_000_000_000L;
             Delivery d = null;
             while (d == null && System.nanoTime() - deadline < 0) {
                 d = t.stack.transport.poll(System.nanoTime());
@@ -46,15 +53,46 @@ final class SendTestCommand extends TargetCommand {
             }
             if (d == null) {
                 t.stack.transport.abort();
-                out.println("RESULT: no outcome before the deadline");
+                err.println("RESULT: not delivered: no outcome before the deadline");
                 return ExitCodes.NOT_DELIVERED;
             }
-            out.println("RESULT: " + d.kind() + " - " + d.detail());
-            return switch (d.kind()) {
-                case DELIVERED -> ExitCodes.OK;
-                case TRANSIENT -> d.detail().contains("CONNECT_FAILED") ? ExitCodes.SERVER_UNREACHABLE : ExitCodes.NOT_DELIVERED;
-                default -> ExitCodes.NOT_DELIVERED;
-            };
+            int code = exitCode(d);
+            (code == ExitCodes.OK ? out : err).println(result(d, cfg.smtp().recipients()));
+            return code;
         }
+    }
+
+    /** "#1=550" in the engine's detail becomes "bob@example.org (550)". */
+    private static String refused(String detail, List<String> recipients) {
+        Matcher m = Pattern.compile("#(\\d+)=(\\d+)").matcher(detail);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            int i = Integer.parseInt(m.group(1));
+            sb.append(sb.isEmpty() ? "" : ", ").append(i < recipients.size() ? recipients.get(i) : "#" + i)
+                    .append(" (").append(m.group(2)).append(')');
+        }
+        return sb.toString();
+    }
+
+    static int exitCode(Delivery d) {
+        return switch (d.kind()) {
+            case DELIVERED -> d.refused() > 0 ? ExitCodes.PARTLY_DELIVERED : ExitCodes.OK;
+            case TRANSIENT -> d.detail().contains("CONNECT_FAILED") ? ExitCodes.SERVER_UNREACHABLE : ExitCodes.NOT_DELIVERED;
+            default -> ExitCodes.NOT_DELIVERED;
+        };
+    }
+
+    /** One line that says what happened once ("delivered to 2 recipient(s)", not "DELIVERED - DELIVERED at ..."). */
+    static String result(Delivery d, List<String> recipients) {
+        String detail = d.detail().replaceFirst("^[A-Z_]+ at ", "at stage ");
+        return switch (d.kind()) {
+            case DELIVERED -> d.refused() == 0
+                    ? "RESULT: delivered to " + recipients.size() + " recipient(s)"
+                    : "RESULT: partly delivered: " + d.refused() + " of " + recipients.size() + " recipient(s) refused: "
+                            + refused(d.detail(), recipients);
+            case TRANSIENT -> "RESULT: not delivered, temporary failure " + detail;
+            case PERMANENT -> "RESULT: not delivered, refused for good " + detail;
+            case AUTH_FAILED -> "RESULT: not delivered, authentication failed " + detail;
+        };
     }
 }

@@ -57,10 +57,6 @@ final class Target implements AutoCloseable {
     static Target open(Options o, BoardConfig cfg, Log log, SmtpTranscript transcript, PrintStream out) throws IOException {
         Path outboxDir = Main.tempOutbox(); // tools never touch the service's outbox
         if (!o.simulated) {
-            if (o.smtpPort != null) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Main()),
-                        "--smtp-port needs --simulated");
-            }
             PiBoard pi;
             try {
                 pi = PiBoard.open(cfg, outboxDir, Clock.SYSTEM, log, transcript);

@@ -1,9 +1,8 @@
 package dev.w5100alert.board.cli;
 
 import dev.w5100alert.board.config.BoardConfig;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,13 +13,18 @@ import picocli.CommandLine.Option;
 abstract class TargetCommand extends Main.Io implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "default: " + Main.DEFAULT_CONFIG)
-    Path config = Path.of(Main.DEFAULT_CONFIG);
+    String config = Main.DEFAULT_CONFIG;
 
-    @ArgGroup(exclusive = false)
+    @Mixin
     Target.Options target = new Target.Options();
 
     @Override
     public final Integer call() throws Exception {
+        // Option checks first: a bad command line is exit 2 whatever the configuration says.
+        if (target.smtpPort != null && !target.simulated) {
+            throw usage("--smtp-port needs --simulated (on the Pi the configured smtp.server is used)");
+        }
+        checkPort(target.smtpPort, "--smtp-port");
         BoardConfig cfg = load(config);
         if (cfg == null) {
             return ExitCodes.BAD_CONFIG;

@@ -1,5 +1,6 @@
 package dev.w5100alert.board.config;
 
+import dev.w5100alert.firmware.smtp.SmtpTimeouts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,8 +48,14 @@ public record BoardConfig(
     /** SASL mechanism: AUTO takes PLAIN when the server offers it, else LOGIN. */
     public enum Auth { AUTO, LOGIN, PLAIN }
 
+    /**
+     * @param timeout  the {@code timeout} key (60 s when not set): the probes of {@code diagnose} wait this long
+     * @param timeouts what the SMTP engine waits at each stage: the {@code timeout-*} keys, else {@code timeout}
+     *                 when set, else RFC 5321's values
+     */
     public record Smtp(byte[] server, int port, String heloName, String sender, List<String> recipients,
-                       String username, String password, boolean allowPlaintextAuth, Auth auth, Duration timeout) {
+                       String username, String password, boolean allowPlaintextAuth, Auth auth, Duration timeout,
+                       SmtpTimeouts timeouts) {
         public boolean hasCredentials() {
             return username != null;
         }

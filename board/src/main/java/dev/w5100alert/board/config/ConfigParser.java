@@ -1,12 +1,19 @@
 package dev.w5100alert.board.config;
 
 import dev.w5100alert.board.alert.Template;
+import dev.w5100alert.board.alert.SensorAlerter;
+import dev.w5100alert.board.mail.AlertCheck;
+import dev.w5100alert.board.mail.EngineTransport;
+import dev.w5100alert.firmware.codec.CommandWriter;
+import dev.w5100alert.firmware.smtp.SmtpTimeouts;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +32,12 @@ import java.util.regex.Pattern;
  * line comments starting with {@code #} or {@code ;}. Values run to the end of the line; {@code \n}
  * in a value is a line break and {@code \\} a backslash. Unknown sections and keys, duplicates,
  * missing keys and bad values are all errors: a typo must never silently fall back to a default.
+ *
+ * <p>Strict means: numbers are ASCII digits without sign or leading zeros, control characters are refused
+ * in every line, only a regular file is read and at most {@link #MAX_FILE_BYTES} of it, and a configuration
+ * is accepted only when the service can start with it and every alert it can raise is sendable (each
+ * sensor's worst-case alert, {@link SensorAlerter#worstCase}, passes the message limits and rendering that a
+ * real send uses). {@code config check} and {@code run} both come here, so they cannot disagree.
  *
  * <p>All errors are collected (not just the first) and thrown together as a {@link ConfigException};
  * each names the key, the line and what is wrong. Warnings (for example a credentials file readable
@@ -47,7 +60,10 @@ public final class ConfigParser {
             "network", Set.of("mac", "ip", "subnet", "gateway"),
             "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin", "int-pin", "spi-driver"),
             "smtp", Set.of("server", "port", "helo", "sender", "recipients", "username", "password",
-                    "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout"),
+                    "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout",
+                    "timeout-connect", "timeout-greeting", "timeout-ehlo", "timeout-auth", "timeout-mail",
+                    "timeout-rcpt", "timeout-data", "timeout-data-block", "timeout-data-end", "timeout-rset",
+                    "timeout-quit"),
             "outbox", Set.of("directory", "capacity", "retry-initial", "retry-max", "give-up-after"),
             "sensor", Set.of("pin", "pull", "active", "debounce", "active-name", "inactive-name", "subject", "body",
                     "recipients", "min-interval", "coalesce", "csv-events"));
@@ -62,21 +78,29 @@ public final class ConfigParser {
     /** Reads, parses and validates {@code file}. */
     public BoardConfig parse(Path file) throws ConfigException {
         String name = file.toString();
-        List<String> lines;
+        String text;
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new ConfigException(List.of(new ConfigError(name, 0, "(file)",
-                        "is " + size + " bytes; a configuration file is at most " + MAX_FILE_BYTES)));
-            }
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (MalformedInputException e) {
-            throw new ConfigException(List.of(new ConfigError(name, 0, "(file)", "is not valid UTF-8")));
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(name, 0, "(file)", "cannot be read: " + e)));
+            text = BoundedFile.readUtf8(file, MAX_FILE_BYTES);
+        } catch (BoundedFile.Problem e) {
+            throw new ConfigException(List.of(new ConfigError(name, 0, "(file)", e.getMessage())));
         }
         Path dir = file.toAbsolutePath().getParent();
-        return parse(name, lines, dir, file);
+        return parse(name, List.of(text.split("\r\n|\n|\r", -1)), dir, file);
+    }
+
+    /**
+     * Reads and validates the file named by {@code path} as typed by a person (a command-line argument):
+     * a path the file system cannot even name (a NUL in it) is a configuration error, not a crash.
+     */
+    public BoardConfig parse(String path) throws ConfigException {
+        Path file;
+        try {
+            file = Path.of(path);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(List.of(new ConfigError(BoundedFile.printable(path), 0, "(file)",
+                    "is not a usable file name (" + e.getReason() + ")")));
+        }
+        return parse(file);
     }
 
     /**
@@ -95,7 +119,12 @@ public final class ConfigParser {
         return config;
     }
 
-    private record Entry(String value, int line) { }
+    /** One {@code key = value} line; {@code bad} when the line was already reported (its value is not used). */
+    private record Entry(String value, int line, boolean bad) {
+        Entry(String value, int line) {
+            this(value, line, false);
+        }
+    }
 
     private static final class Section {
         final String kind;
@@ -142,6 +171,24 @@ public final class ConfigParser {
                 if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
                     continue;
                 }
+                int control = controlCharacter(line);
+                if (control >= 0) {
+                    int eqAt = line.indexOf('=');
+                    String where = line.startsWith("[") || eqAt < 0 || current == null
+                            ? (current == null ? "(section)" : current.keyPrefix())
+                            : current.keyPrefix() + "." + line.substring(0, eqAt).strip();
+                    error(n, where, "contains the control character " + String.format("U+%04X", (int) line.charAt(control))
+                            + " at column " + (raw.indexOf(line.charAt(control)) + 1)
+                            + "; values are plain text (write a line break as \\n)");
+                    if (line.startsWith("[")) {
+                        current = null;
+                        skipping = true;
+                    } else if (current != null && eqAt > 0 && !skipping) {
+                        // Known to be there, so nothing reports it missing; its value is never used.
+                        current.entries.putIfAbsent(line.substring(0, eqAt).strip(), new Entry("", n, true));
+                    }
+                    continue;
+                }
                 if (line.startsWith("[")) {
                     current = header(line, n);
                     skipping = current == null;
@@ -159,7 +206,7 @@ public final class ConfigParser {
                 String key = line.substring(0, eq).strip();
                 String value = line.substring(eq + 1).strip();
                 if (current == null) {
-                    error(n, key, "key outside any section; put it under a [section] header");
+                    error(n, key.isEmpty() ? "(none)" : key, "key outside any section; put it under a [section] header");
                     continue;
                 }
                 String dotted = current.keyPrefix() + "." + key;
@@ -190,6 +237,11 @@ public final class ConfigParser {
                 return null;
             }
             String inner = line.substring(1, line.length() - 1).strip();
+            if (inner.isEmpty()) {
+                error(n, "(section)", "empty section header []; expected [network], [hardware], [smtp], [outbox] "
+                        + "or [sensor NAME]");
+                return null;
+            }
             String[] parts = inner.split("\\s+");
             String kind = parts[0];
             if (!KEYS.containsKey(kind)) {
@@ -265,7 +317,7 @@ public final class ConfigParser {
                 error(s.line, s.keyPrefix() + "." + key, "missing; required in [" + s.kind
                         + (s.arg == null ? "" : " " + s.arg) + "]");
             }
-            return e;
+            return e == null || e.bad() ? null : e;
         }
 
         private String k(Section s, String key) {
@@ -289,17 +341,17 @@ public final class ConfigParser {
             if (e == null) {
                 return dflt;
             }
-            try {
-                int v = Integer.parseInt(e.value());
-                if (v < min || v > max) {
-                    error(e.line(), k(s, key), "is " + v + "; must be between " + min + " and " + max);
-                    return dflt;
-                }
-                return v;
-            } catch (NumberFormatException ex) {
-                error(e.line(), k(s, key), "'" + abbreviate(e.value()) + "' is not a whole number");
+            long v = asciiNumber(e.value(), 10);
+            if (v < 0) {
+                error(e.line(), k(s, key), "'" + abbreviate(e.value()) + "' is not a whole number written with the "
+                        + "digits 0-9 (no sign, no leading zeros)");
                 return dflt;
             }
+            if (v < min || v > max) {
+                error(e.line(), k(s, key), "is " + v + "; must be between " + min + " and " + max);
+                return dflt;
+            }
+            return (int) v;
         }
 
         boolean bool(Section s, String key, boolean dflt) {
@@ -315,6 +367,20 @@ public final class ConfigParser {
                     yield dflt;
                 }
             };
+        }
+
+        /** Refuses 0.0.0.0 and 255.255.255.255 where one host's address is needed; returns null after an error. */
+        byte[] unicast(Section s, String key, byte[] v, String what) {
+            if (v == null) {
+                return null;
+            }
+            int a = Ipv4.toInt(v);
+            if (a == 0 || a == -1) {
+                error(s.entries.get(key).line(), k(s, key), Ipv4.format(v) + " cannot be " + what
+                        + "; give one host's IPv4 address like 192.168.1.20");
+                return null;
+            }
+            return v;
         }
 
         byte[] ip(Section s, String key, boolean required) {
@@ -373,6 +439,22 @@ public final class ConfigParser {
             return List.copyOf(out);
         }
 
+        /** A state name goes into the subject and the CSV attachment: one line of text, no separators of CSV. */
+        String stateName(Section s, String key, String dflt) {
+            String v = string(s, key, dflt, false);
+            if (v.indexOf('\n') >= 0) {
+                error(s.entries.get(key).line(), k(s, key), "a state name cannot contain a line break (\\n); it "
+                        + "goes into the subject");
+                return dflt;
+            }
+            if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0) {
+                error(s.entries.get(key).line(), k(s, key), "a state name cannot contain ',' or '\"'; it is a "
+                        + "column of the CSV attachment");
+                return dflt;
+            }
+            return v;
+        }
+
         String template(Section s, String key, String dflt) {
             Entry e = entry(s, key, false);
             if (e == null) {
@@ -393,6 +475,7 @@ public final class ConfigParser {
             BoardConfig.Hardware hardware = hardware();
             BoardConfig.Smtp smtp = smtp(baseDir, source);
             BoardConfig.OutboxSettings outbox = outbox(baseDir);
+            checkAddresses(network, smtp);
             List<BoardConfig.Sensor> sensorList = new ArrayList<>();
             Map<Integer, String> pins = new LinkedHashMap<>();
             if (hardware != null && hardware.resetPin() >= 0) {
@@ -425,7 +508,104 @@ public final class ConfigParser {
             if (!errors.isEmpty()) {
                 return null;
             }
-            return new BoardConfig(network, hardware, smtp, outbox, List.copyOf(sensorList), List.copyOf(warnings));
+            BoardConfig config = new BoardConfig(network, hardware, smtp, outbox, List.copyOf(sensorList),
+                    List.copyOf(warnings));
+            checkSendable(config);
+            return errors.isEmpty() ? config : null;
+        }
+
+        /**
+         * Every alert the configuration can produce must be sendable: each sensor's worst-case alert
+         * ({@link SensorAlerter#worstCase}) goes through the same limits and rendering as a real send. An
+         * error names the key to change (the subject, body or csv-events line, or the section header
+         * when the value is a default).
+         */
+        private void checkSendable(BoardConfig config) {
+            String sender = config.smtp().sender();
+            AlertCheck check;
+            Section smtpSection = sections.get("smtp");
+            try {
+                check = new AlertCheck(sender, sender.substring(sender.indexOf('@') + 1));
+            } catch (IllegalArgumentException e) {
+                error(smtpSection.entries.get("sender").line(), "smtp.sender", "cannot be used for the Message-ID: "
+                        + e.getMessage());
+                return;
+            }
+            for (int i = 0; i < config.sensors().size(); i++) {
+                BoardConfig.Sensor sensor = config.sensors().get(i);
+                Section s = sensors.get(i);
+                var worst = SensorAlerter.worstCase(sensor);
+                String state = SensorAlerter.longer(sensor.activeName(), sensor.inactiveName());
+                String longest = " with the longest values filled in (state '" + abbreviate(state) + "', count "
+                        + Integer.MAX_VALUE + ", the full {changes} text)";
+                int subject = worst.subject().getBytes(StandardCharsets.UTF_8).length;
+                int body = worst.body().getBytes(StandardCharsets.UTF_8).length;
+                int csv = worst.csv() == null ? 0 : worst.csv().getBytes(StandardCharsets.UTF_8).length;
+                boolean sized = false;
+                if (subject > EngineTransport.LIMITS.maxSubjectBytes()) {
+                    error(lineOf(s, "subject"), k(s, "subject"), "is " + subject + " bytes" + longest + "; a subject "
+                            + "is at most " + EngineTransport.LIMITS.maxSubjectBytes() + " bytes: shorten the subject "
+                            + "or the state names");
+                    sized = true;
+                }
+                if (body > EngineTransport.LIMITS.maxBodyBytes()) {
+                    error(lineOf(s, "body"), k(s, "body"), "is " + body + " bytes" + longest + "; a body is at most "
+                            + EngineTransport.LIMITS.maxBodyBytes() + " bytes");
+                    sized = true;
+                }
+                if (csv > EngineTransport.LIMITS.maxAttachmentBytes()) {
+                    error(lineOf(s, "csv-events"), k(s, "csv-events"), "makes a CSV attachment of up to " + csv
+                            + " bytes; at most " + EngineTransport.LIMITS.maxAttachmentBytes() + ": fewer events or "
+                            + "shorter state names");
+                    sized = true;
+                }
+                if (!sized) {
+                    String problem = check.problem(worst);
+                    if (problem != null) {
+                        error(s.line, s.keyPrefix(), "an alert of this sensor could not be sent" + longest + ": "
+                                + problem);
+                    }
+                }
+            }
+        }
+
+        private int lineOf(Section s, String key) {
+            Entry e = s.entries.get(key);
+            return e == null ? s.line : e.line();
+        }
+
+
+        /**
+         * Addresses no TCP connection can use: a multicast or reserved (class E) address for the board or the
+         * server, the board's own address as the server, or the board on its subnet's network or broadcast
+         * address.
+         */
+        private void checkAddresses(BoardConfig.Network network, BoardConfig.Smtp smtp) {
+            if (network != null && network.ip() != null) {
+                int ip = Ipv4.toInt(network.ip());
+                int line = sections.get("network").entries.get("ip").line();
+                if ((ip >>> 28) >= 0xE) {
+                    error(line, "network.ip", Ipv4.format(network.ip()) + " is a multicast or reserved address; give "
+                            + "the board one host's address");
+                } else if (network.subnet() != null) {
+                    int mask = Ipv4.toInt(network.subnet());
+                    if (mask != -1 && mask != -2 && ((ip & ~mask) == 0 || (ip | mask) == -1)) {
+                        error(line, "network.ip", Ipv4.format(network.ip()) + " is the "
+                                + ((ip & ~mask) == 0 ? "network" : "broadcast") + " address of its subnet "
+                                + Ipv4.format(network.subnet()) + "; give the board a host address");
+                    }
+                }
+            }
+            if (smtp != null && smtp.server() != null) {
+                int server = Ipv4.toInt(smtp.server());
+                int line = sections.get("smtp").entries.get("server").line();
+                if ((server >>> 28) >= 0xE) {
+                    error(line, "smtp.server", smtp.serverText() + " is a multicast or reserved address; SMTP needs "
+                            + "one host's address");
+                } else if (network != null && network.ip() != null && server == Ipv4.toInt(network.ip())) {
+                    error(line, "smtp.server", smtp.serverText() + " is the board's own network.ip");
+                }
+            }
         }
 
         BoardConfig.Network network() {
@@ -440,13 +620,17 @@ public final class ConfigParser {
                 if (mac == null) {
                     error(macEntry.line(), "network.mac", "'" + abbreviate(macEntry.value())
                             + "' is not a MAC address like 02:00:5e:10:00:01");
+                } else if (java.util.Arrays.equals(mac, new byte[6])) {
+                    error(macEntry.line(), "network.mac", "00:00:00:00:00:00 is not a usable address; "
+                            + "use a locally administered one, e.g. 02:xx:xx:xx:xx:xx");
+                    mac = null;
                 } else if ((mac[0] & 1) != 0) {
                     error(macEntry.line(), "network.mac", "is a multicast address (lowest bit of the first byte set); "
                             + "use a unicast one, e.g. a locally administered 02:xx:xx:xx:xx:xx");
                     mac = null;
                 }
             }
-            byte[] ip = ip(s, "ip", true);
+            byte[] ip = unicast(s, "ip", ip(s, "ip", true), "the board's own address");
             byte[] subnet = ip(s, "subnet", true);
             byte[] gateway = ip(s, "gateway", true);
             if (subnet != null) {
@@ -504,7 +688,7 @@ public final class ConfigParser {
             if (s == null) {
                 return null;
             }
-            byte[] server = ip(s, "server", true);
+            byte[] server = unicast(s, "server", ip(s, "server", true), "the mail server's address");
             int port = integer(s, "port", 25, 1, 65535, false);
             String helo = string(s, "helo", null, false);
             if (helo != null && !HOSTNAME.matcher(helo).matches()) {
@@ -519,12 +703,31 @@ public final class ConfigParser {
             }
             List<String> recipients = mailboxes(s, "recipients", List.of(), true);
             String username = string(s, "username", null, false);
+            if (username != null && controlCharacter(username) >= 0) {
+                error(s.entries.get("username").line(), "smtp.username", "contains a control character; "
+                        + "a user name is printable text");
+                username = null;
+            }
             String password = password(s, baseDir, source);
+            if (password != null && password.indexOf('\0') >= 0) {
+                Entry pe = firstPasswordEntry(s);
+                error(pe.line(), k(s, passwordKey(s)), "the password contains a NUL character, which AUTH PLAIN "
+                        + "uses as its separator");
+                password = null;
+            }
+            if (username != null && password != null) {
+                int plain = username.getBytes(StandardCharsets.UTF_8).length
+                        + password.getBytes(StandardCharsets.UTF_8).length + 2;
+                if ((plain + 2) / 3 * 4 + 13 > CommandWriter.MAX_COMMAND_LINE) {
+                    error(s.entries.get("username").line(), "smtp.username", "user name and password together are "
+                            + "too long for one AUTH command line (" + CommandWriter.MAX_COMMAND_LINE + " bytes)");
+                }
+            }
             if (username != null && password == null && !hasPasswordSource(s)) {
                 error(s.entries.get("username").line(), "smtp.username",
                         "is set but no password source is: add one of password-file, password-env or password");
             }
-            if (username == null && hasPasswordSource(s)) {
+            if (!s.entries.containsKey("username") && hasPasswordSource(s)) {
                 Entry e = firstPasswordEntry(s);
                 error(e.line(), k(s, passwordKey(s)), "a password is given but smtp.username is not");
             }
@@ -545,8 +748,42 @@ public final class ConfigParser {
                 }
             }
             Duration timeout = duration(s, "timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10));
+            SmtpTimeouts stages = stageTimeouts(s, s.entries.containsKey("timeout") ? timeout : null);
             return new BoardConfig.Smtp(server, port, helo, sender == null ? null : sender.get(0), recipients,
-                    username, password, plaintext, auth, timeout);
+                    username, password, plaintext, auth, timeout, stages);
+        }
+
+        /**
+         * The {@code timeout-*} keys: each stage takes its own key, else {@code timeout} when that is set, else
+         * RFC 5321 section 4.5.3.2's value ({@link SmtpTimeouts#RFC_5321}).
+         */
+        private SmtpTimeouts stageTimeouts(Section s, Duration all) {
+            SmtpTimeouts rfc = SmtpTimeouts.RFC_5321;
+            SmtpTimeouts t = new SmtpTimeouts(
+                    stage(s, "timeout-connect", all, rfc.connect()),
+                    stage(s, "timeout-greeting", all, rfc.greeting()),
+                    stage(s, "timeout-ehlo", all, rfc.hello()),
+                    stage(s, "timeout-auth", all, rfc.auth()),
+                    stage(s, "timeout-mail", all, rfc.mail()),
+                    stage(s, "timeout-rcpt", all, rfc.rcpt()),
+                    stage(s, "timeout-data", all, rfc.dataStart()),
+                    stage(s, "timeout-data-block", all, rfc.dataBlock()),
+                    stage(s, "timeout-data-end", all, rfc.dataEnd()),
+                    stage(s, "timeout-rset", all, rfc.rset()),
+                    stage(s, "timeout-quit", all, rfc.quit()));
+            if (t.dataEnd() < rfc.dataEnd()) {
+                String from = s.entries.containsKey("timeout-data-end") ? "smtp.timeout-data-end"
+                        : "smtp.timeout (it also sets the end of data while smtp.timeout-data-end is not set)";
+                warnings.add(from + " is " + human(Duration.ofMillis(t.dataEnd())) + ", shorter than the 10 minutes "
+                        + "RFC 5321 gives a server to answer the final dot: a slow server that did accept an alert "
+                        + "may get it again; set timeout-data-end = 10m");
+            }
+            return t;
+        }
+
+        private long stage(Section s, String key, Duration all, long rfcMillis) {
+            Duration dflt = all != null ? all : Duration.ofMillis(rfcMillis);
+            return duration(s, key, dflt, Duration.ofSeconds(1), Duration.ofHours(1)).toMillis();
         }
 
         private boolean hasPasswordSource(Section s) {
@@ -591,6 +828,9 @@ public final class ConfigParser {
             }
             String key = given.get(0);
             Entry e = s.entries.get(key);
+            if (e.bad()) {
+                return null;
+            }
             if (e.value().isEmpty()) {
                 error(e.line(), k(s, key), "is empty");
                 return null;
@@ -599,7 +839,7 @@ public final class ConfigParser {
                 case "password" -> {
                     warnIfReadableByOthers(source, "it holds smtp.password (line " + e.line() + ")");
                     warnings.add("smtp.password is written in the configuration file; prefer password-file "
-                            + "(mode 0600) or password-env");
+                            + "(readable by the service only) or password-env");
                     return e.value();
                 }
                 case "password-env" -> {
@@ -611,29 +851,34 @@ public final class ConfigParser {
                     return v;
                 }
                 default -> {
-                    Path p = baseDir == null ? Path.of(e.value()) : baseDir.resolve(e.value());
-                    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-                        error(e.line(), k(s, key), "file " + p + " does not exist or cannot be read");
+                    Path p = path(baseDir, e, key, s);
+                    if (p == null) {
                         return null;
                     }
                     try {
-                        if (Files.size(p) > 4096) {
-                            error(e.line(), k(s, key), "file " + p + " is larger than 4096 bytes; it should hold only the password");
-                            return null;
-                        }
-                        List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
-                        String v = lines.isEmpty() ? "" : lines.get(0).strip();
+                        String text = BoundedFile.readUtf8(p, 4096);
+                        String v = text.lines().findFirst().orElse("").strip();
                         if (v.isEmpty()) {
                             error(e.line(), k(s, key), "file " + p + " is empty; its first line must be the password");
                             return null;
                         }
                         warnIfReadableByOthers(p, "it holds the SMTP password");
                         return v;
-                    } catch (IOException ex) {
-                        error(e.line(), k(s, key), "file " + p + " cannot be read: " + ex.getClass().getSimpleName());
+                    } catch (BoundedFile.Problem ex) {
+                        error(e.line(), k(s, key), "file " + p + " " + ex.getMessage());
                         return null;
                     }
                 }
+            }
+        }
+
+        /** A path a value names, relative to the configuration's directory; null after an error. */
+        private Path path(Path baseDir, Entry e, String key, Section s) {
+            try {
+                return baseDir == null ? Path.of(e.value()) : baseDir.resolve(e.value());
+            } catch (InvalidPathException ex) {
+                error(e.line(), k(s, key), "is not a usable file name (" + ex.getReason() + ")");
+                return null;
             }
         }
 
@@ -642,9 +887,10 @@ public final class ConfigParser {
                 return;
             }
             try {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-                if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
-                    warnings.add(p + " is readable by other users and " + why + "; run: chmod 600 " + p);
+                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class);
+                String advice = permissionAdvice(p, a.permissions(), a.owner(), a.group().getName());
+                if (advice != null) {
+                    warnings.add(advice.replace("{why}", why));
                 }
             } catch (UnsupportedOperationException | IOException e) {
                 warnings.add("cannot check the permissions of " + p + " (" + why + ")");
@@ -654,9 +900,19 @@ public final class ConfigParser {
         BoardConfig.OutboxSettings outbox(Path baseDir) {
             Section s = sections.get("outbox");
             String dir = s == null ? "/var/lib/w5100-alert" : string(s, "directory", "/var/lib/w5100-alert", false);
-            Path d = baseDir == null ? Path.of(dir) : baseDir.resolve(dir);
+            Path d;
+            try {
+                d = (baseDir == null ? Path.of(dir) : baseDir.resolve(dir)).normalize();
+            } catch (InvalidPathException ex) {
+                error(s.entries.get("directory").line(), "outbox.directory", "is not a usable directory name ("
+                        + ex.getReason() + ")");
+                d = Path.of("/var/lib/w5100-alert");
+            }
             if (s == null) {
                 return new BoardConfig.OutboxSettings(d, 1000, Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofDays(3));
+            }
+            if (s.entries.containsKey("directory") && Files.exists(d) && !Files.isDirectory(d)) {
+                error(s.entries.get("directory").line(), "outbox.directory", d + " exists and is not a directory");
             }
             int capacity = integer(s, "capacity", 1000, 1, 100_000, false);
             Duration initial = duration(s, "retry-initial", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1));
@@ -690,8 +946,8 @@ public final class ConfigParser {
                 }
             }
             Duration debounce = duration(s, "debounce", Duration.ofMillis(50), Duration.ZERO, Duration.ofSeconds(10));
-            String activeName = string(s, "active-name", "active", false);
-            String inactiveName = string(s, "inactive-name", "inactive", false);
+            String activeName = stateName(s, "active-name", "active");
+            String inactiveName = stateName(s, "inactive-name", "inactive");
             String subject = template(s, "subject", "[{sensor}] {state}");
             if (subject.indexOf('\n') >= 0) {
                 error(s.entries.get("subject").line(), k(s, "subject"), "a subject cannot contain a line break (\\n)");
@@ -709,13 +965,13 @@ public final class ConfigParser {
     /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 3d}; null when not that shape. */
     public static Duration parseDuration(String text) {
         int i = 0;
-        while (i < text.length() && Character.isDigit(text.charAt(i))) {
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
             i++;
         }
-        if (i == 0 || i > 9) {
+        if (i == 0 || i > 9 || (i > 1 && text.charAt(0) == '0')) {
             return null;
         }
-        long n = Long.parseLong(text.substring(0, i));
+        long n = asciiNumber(text.substring(0, i), 10);
         return switch (text.substring(i)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
@@ -724,6 +980,58 @@ public final class ConfigParser {
             case "d" -> Duration.ofDays(n);
             default -> null;
         };
+    }
+
+    /**
+     * A non-negative number of at most 9 ASCII digits, without sign or leading zeros ({@code 0} itself is
+     * fine); -1 for anything else. {@link Integer#parseInt} would take {@code +25} and Arabic-Indic digits.
+     */
+    static long asciiNumber(String text, int radix) {
+        if (text.isEmpty() || text.length() > 9 || (text.length() > 1 && text.charAt(0) == '0')) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < text.length(); i++) {
+            int d = Ipv4.asciiDigit(text.charAt(i), radix);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * radix + d;
+        }
+        return v;
+    }
+
+    /** Index of the first control character (C0 but tab, DEL, C1) in {@code text}, or -1. */
+    static int controlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || (c >= 0x7F && c <= 0x9F)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Group that the README's install gives the configuration and the password file. */
+    static final String SERVICE_GROUP = "w5100-alert";
+
+    /**
+     * What to say about a file holding a secret, or null when its mode is fine. Readable by everyone: always
+     * a warning. Readable by its group: fine when the group is the service's ({@value #SERVICE_GROUP}, as the
+     * README installs it with 0640 root:w5100-alert) or the owner's own private group; otherwise a warning whose
+     * advice keeps the service able to read the file. {@code {why}} in the text is filled in by the caller.
+     */
+    static String permissionAdvice(Path p, Set<PosixFilePermission> perms, UserPrincipal owner, String group) {
+        if (perms.contains(PosixFilePermission.OTHERS_READ)) {
+            return p + " is readable by every user of this machine and {why}; run: chmod o-rwx " + p
+                    + " (the README's install is mode 0640 owned by root:" + SERVICE_GROUP + ")";
+        }
+        if (perms.contains(PosixFilePermission.GROUP_READ)
+                && !group.equals(SERVICE_GROUP) && !group.equals(owner.getName())) {
+            return p + " is readable by the members of group " + group + " and {why}; if the service runs as "
+                    + SERVICE_GROUP + " as in the README, run: chgrp " + SERVICE_GROUP + " " + p + " (keeping mode 0640)";
+        }
+        return null;
     }
 
     static String human(Duration d) {

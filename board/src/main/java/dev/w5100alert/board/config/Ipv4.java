@@ -1,6 +1,10 @@
 package dev.w5100alert.board.config;
 
-/** Dotted-quad IPv4 and colon-separated MAC parsing and formatting, strict (no leading signs, no blanks). */
+/**
+ * Dotted-quad IPv4 and colon-separated MAC parsing and formatting, strict: ASCII digits only (no
+ * Arabic-Indic or fullwidth digits), no signs, no blanks, no leading zeros in an IPv4 octet
+ * ({@code 001} could be read as octal by other tools, so it is refused rather than guessed).
+ */
 public final class Ipv4 {
     private Ipv4() { }
 
@@ -13,7 +17,7 @@ public final class Ipv4 {
         byte[] out = new byte[4];
         for (int i = 0; i < 4; i++) {
             int v = parseOctet(parts[i], 10, 3);
-            if (v < 0) {
+            if (v < 0 || (parts[i].length() > 1 && parts[i].charAt(0) == '0')) {
                 return null;
             }
             out[i] = (byte) v;
@@ -47,13 +51,27 @@ public final class Ipv4 {
         }
         int v = 0;
         for (int i = 0; i < s.length(); i++) {
-            int d = Character.digit(s.charAt(i), radix);
+            int d = asciiDigit(s.charAt(i), radix);
             if (d < 0) {
                 return -1;
             }
             v = v * radix + d;
         }
         return v <= 255 ? v : -1;
+    }
+
+    /** The value of an ASCII digit (hex letters of either case for radix 16), or -1. */
+    static int asciiDigit(char c, int radix) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (radix == 16 && c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (radix == 16 && c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     public static String format(byte[] ip) {

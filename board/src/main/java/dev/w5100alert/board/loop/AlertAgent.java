@@ -68,6 +68,9 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     private long queued;
     private long failed;
     private long chipResets;
+    private long faults;
+    private long faultsUnlogged;
+    private long lastFaultLog;
 
     public AlertAgent(List<BoardConfig.Sensor> sensors, SensorEventQueue queue, SensorLevels levels,
                       boolean[] initialLevels, Outbox outbox, MailTransport transport, ChipSupervisor chip,
@@ -167,8 +170,65 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         clock.wake();
     }
 
-    /** One duty cycle; returns the amount of work done (0: nothing to do, the caller may idle). */
+    /**
+     * One duty cycle; returns the amount of work done (0: nothing to do, the caller may idle).
+     *
+     * <p>Never throws: an exception from any step (a bug, or a fault no step expected) is caught here, logged
+     * as one line, the alert in flight is parked in the outbox as a failed attempt (so its back-off and
+     * {@code give-up-after} apply and it cannot block the queue), and the next cycle goes on. The service
+     * therefore cannot die on one alert and then die again on the same stored alert after every restart.
+     */
     public int doWork(long now) {
+        try {
+            return cycle(now);
+        } catch (RuntimeException e) {
+            lastResort(e, now);
+            return 1;
+        }
+    }
+
+    private void lastResort(RuntimeException e, long now) {
+        faults++;
+        Alert a = inFlight;
+        inFlight = null;
+        nextScan = now + MAX_SCAN_GAP_NANOS; // no hot loop if the fault repeats
+        String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (a == null) {
+            // A fault outside any send may repeat every cycle: one line per second at most, with the count.
+            if (faultsUnlogged > 0 && now - lastFaultLog < 1_000_000_000L) {
+                faultsUnlogged++;
+                return;
+            }
+            log.error(C, "unexpected fault in the service loop (" + what + "); the loop goes on"
+                    + (faultsUnlogged > 1 ? " (" + (faultsUnlogged - 1) + " more since the last report)" : ""));
+            lastFaultLog = now;
+            faultsUnlogged = 1;
+            return;
+        }
+        log.error(C, "unexpected fault while sending alert " + a.id() + " (" + what + "); it stays queued and is "
+                + "retried later");
+        try {
+            transport.abort();
+        } catch (RuntimeException ignored) {
+            // the transport builds a fresh engine on the next start
+        }
+        try {
+            outbox.transientFailure(a.id(), "internal fault: " + what, now, clock.epochMillis());
+        } catch (IOException | RuntimeException ex) {
+            try {
+                outbox.release(a.id());
+            } catch (RuntimeException ignored) {
+                // still on disk: the next start sends it
+            }
+        }
+    }
+
+    /** Faults caught by the loop's last-resort handler (0 unless something unexpected happened). */
+    public long faultCount() {
+        return faults;
+    }
+
+    private int cycle(long now) {
         int work = queue.drain(this);
         long dropped = queue.dropped();
         if (dropped != droppedSeen) {
@@ -181,6 +241,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         work += debounce(now);
         work += raiseAlerts(now);
         work += superviseChip(now);
+        work += outbox.serveCommands(now); // outbox retry / drop from the command line
         if (chipUp) {
             work += send(now);
         }
@@ -209,7 +270,20 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     private int raiseAlerts(long now) {
         int work = 0;
         for (SensorAlerter a : alerters) {
-            Alert alert = a.poll(now);
+            Alert alert;
+            try {
+                alert = a.poll(now);
+            } catch (IllegalArgumentException e) {
+                // The rule cannot render (the configuration check makes this impossible; kept as a bound): report
+                // the changes as lost, in the log, instead of failing on them every cycle.
+                int lost = a.pending();
+                a.accepted(now, clock.epochMillis());
+                failed++;
+                log.error(C, "cannot build the alert for sensor " + a.sensorName() + " (" + e.getMessage() + "); "
+                        + lost + " change(s) not mailed");
+                work++;
+                continue;
+            }
             if (alert == null) {
                 continue;
             }
@@ -279,10 +353,21 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                     nextScan = now + (wait < 0 ? MAX_SCAN_GAP_NANOS : Math.min(wait, MAX_SCAN_GAP_NANOS));
                     return 0;
                 }
-                inFlight = next;
                 log.info(C, "sending alert " + next.id() + " (" + next.sensor() + ", attempt "
                         + (outbox.attempts(next.id()) + 1) + ")");
-                transport.start(next, now);
+                inFlight = next;
+                try {
+                    transport.start(next, now);
+                } catch (IllegalArgumentException e) {
+                    inFlight = null;
+                    // The alert itself cannot be sent (too large, a line break in the subject, ...): no retry can
+                    // change that, so it goes to failed.txt with the reason and the queue moves on.
+                    failed++;
+                    transport.abort();
+                    outbox.permanentFailure(next.id(), "cannot be sent: " + e.getMessage());
+                    nextScan = now;
+                    return 1;
+                }
                 return 1;
             }
             Delivery d = transport.poll(now);
@@ -344,7 +429,12 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     public void finishOrPark(long graceNanos) {
         long deadline = clock.nanoTime() + graceNanos;
         while (inFlight != null && clock.nanoTime() - deadline < 0) {
-            send(clock.nanoTime());
+            long now = clock.nanoTime();
+            try {
+                send(now);
+            } catch (RuntimeException e) {
+                lastResort(e, now);
+            }
             if (inFlight != null) {
                 clock.idleUntil(deadline);
             }

@@ -1,10 +1,12 @@
 package dev.w5100alert.board.mail;
 
 import dev.w5100alert.board.alert.Alert;
+import dev.w5100alert.firmware.mail.ByteText;
 import dev.w5100alert.firmware.mail.MailMessage;
 import dev.w5100alert.firmware.mail.MessageLimits;
 import dev.w5100alert.firmware.smtp.SendResult;
 import dev.w5100alert.firmware.smtp.SmtpEngine;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
@@ -47,16 +49,42 @@ public final class EngineTransport implements MailTransport {
 
     @Override
     public void start(Alert alert, long nowNanos) {
+        SmtpEngine e;
+        try {
+            e = engine();
+        } catch (IllegalArgumentException ex) {
+            // Not this alert's fault (the settings behind the engine): never a reason to drop the alert.
+            throw new IllegalStateException("SMTP engine cannot be built: " + ex.getMessage(), ex);
+        }
+        fill(message, alert, sender);
+        e.start(message, nowNanos);
+    }
+
+    /**
+     * Copies a stored alert into {@code message}; throws {@link IllegalArgumentException} when it does not fit
+     * the {@link #LIMITS} (the loop treats that as a permanent, local failure of this one alert). {@link #start}
+     * throws {@link IllegalArgumentException} only for faults of the alert itself.
+     */
+    static void fill(MailMessage message, Alert alert, String sender) {
         message.clear().from(sender);
+        message.messageId(alert.messageId()).dateMillis(alert.dateMillis()); // the same on every attempt
         for (String r : alert.recipients()) {
             message.addRecipient(r);
         }
-        message.subject().set(alert.subject());
-        message.body().set(alert.body());
+        set(message.subject(), alert.subject(), "subject", LIMITS.maxSubjectBytes());
+        set(message.body(), alert.body(), "body", LIMITS.maxBodyBytes());
         if (alert.hasAttachment()) {
-            message.attach(alert.csvName(), "text/csv").set(alert.csv());
+            set(message.attach(alert.csvName(), "text/csv"), alert.csv(), "CSV attachment", LIMITS.maxAttachmentBytes());
         }
-        engine().start(message, nowNanos);
+    }
+
+    private static void set(ByteText field, String text, String what, int max) {
+        try {
+            field.set(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the " + what + " is " + text.getBytes(StandardCharsets.UTF_8).length
+                    + " bytes; at most " + max);
+        }
     }
 
     @Override

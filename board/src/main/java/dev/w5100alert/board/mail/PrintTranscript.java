@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Prints the SMTP conversation in swaks' style: {@code -> } for what the board sends,
  * {@code <- } for the server, {@code === } for events. The engine has already replaced AUTH payloads
- * by a redaction mark before they reach a transcript.
+ * by a redaction mark, and masked any echo of the password in server lines, before they reach a transcript.
  */
 public final class PrintTranscript implements SmtpTranscript {
     private final PrintStream out;

@@ -10,7 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Binary form of an {@link Alert} inside an outbox record (strings as length-prefixed UTF-8). */
+/**
+ * Binary form of an {@link Alert} inside an outbox record (strings as length-prefixed UTF-8).
+ * Version 2 (written): created u64 | date u64 | message-id | sensor | subject | body | n u16 | recipients |
+ * has-csv u8 [| csv name | csv]. Version 1 (read only) is the same without date and message-id.
+ */
 final class AlertCodec {
     private AlertCodec() { }
 
@@ -19,6 +23,8 @@ final class AlertCodec {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeLong(a.createdMillis());
+            out.writeLong(a.dateMillis());
+            string(out, a.messageId() == null ? "" : a.messageId());
             string(out, a.sensor());
             string(out, a.subject());
             string(out, a.body());
@@ -37,35 +43,48 @@ final class AlertCodec {
         }
     }
 
-    static Alert decode(long id, byte[] buf, int off, int len) throws IOException {
+    /** Decodes a version 2 (or, with {@code version} 1, a version 1) alert; IOException when it does not parse. */
+    static Alert decode(int version, long id, byte[] buf, int off, int len) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(buf, off, len));
         long created = in.readLong();
-        String sensor = string(in);
-        String subject = string(in);
-        String body = string(in);
+        long date = 0;
+        String messageId = null;
+        if (version >= 2) {
+            date = in.readLong();
+            messageId = string(in, len);
+            if (!MessageIds.usable(messageId)) {
+                messageId = null; // the outbox mints a new one; a bad id must not make the alert unsendable
+            }
+        }
+        String sensor = string(in, len);
+        String subject = string(in, len);
+        String body = string(in, len);
         int n = in.readUnsignedShort();
-        List<String> rcpt = new ArrayList<>(n);
+        List<String> rcpt = new ArrayList<>(Math.min(n, 64));
         for (int i = 0; i < n; i++) {
-            rcpt.add(string(in));
+            rcpt.add(string(in, len));
         }
         String csvName = null;
         String csv = null;
         if (in.readBoolean()) {
-            csvName = string(in);
-            csv = string(in);
+            csvName = string(in, len);
+            csv = string(in, len);
         }
-        return new Alert(id, sensor, created, subject, body, List.copyOf(rcpt), csvName, csv);
+        if (in.available() != 0) {
+            throw new IOException("record has " + in.available() + " bytes after the alert");
+        }
+        return new Alert(id, sensor, created, subject, body, List.copyOf(rcpt), csvName, csv, messageId, date);
     }
 
-    private static void string(DataOutputStream out, String s) throws IOException {
+    static void string(DataOutputStream out, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
     }
 
-    private static String string(DataInputStream in) throws IOException {
+    static String string(DataInputStream in, int max) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > Outbox.MAX_RECORD_BYTES) {
+        if (n < 0 || n > max) {
             throw new IOException("string length " + n + " out of range");
         }
         byte[] b = in.readNBytes(n);

@@ -46,6 +46,7 @@ public final class BoardStack implements AutoCloseable {
     public final SensorEventQueue events;
     public final AlertAgent agent;
     private final Clock clock;
+    private boolean lineWired;
 
     private BoardStack(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
                        SmtpTranscript transcript, Path outboxDir, SensorLevels levels, boolean[] initial,
@@ -63,6 +64,7 @@ public final class BoardStack implements AutoCloseable {
         BoardConfig.OutboxSettings o = config.outbox();
         this.outbox = Outbox.open(outboxDir, o.capacity(),
                 new Backoff(o.retryInitial().toNanos(), o.retryMax().toNanos(), retrySeed), o.giveUpAfter().toMillis(), log);
+        this.outbox.messageIdDomain(config.smtp().sender().substring(config.smtp().sender().lastIndexOf('@') + 1));
         this.events = events;
         this.clock = clock;
         events.wakeUp(clock::wake); // a sensor edge ends the loop's park at once
@@ -102,6 +104,7 @@ public final class BoardStack implements AutoCloseable {
     public void interruptLine(InterruptLine line) {
         driver.interruptsWired(line.wired());
         clock.waitOn(line);
+        lineWired = line.wired();
     }
 
     /** The loop's clock and wait (wake it, bound a wait by a deadline). */
@@ -116,7 +119,22 @@ public final class BoardStack implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (lineWired) {
+            clock.waitOn(InterruptLine.NOT_WIRED); // the clock may outlive this board (a shared SystemClock)
+            lineWired = false;
+        }
         outbox.close();
+    }
+
+    /**
+     * The longest one send can take with these timeouts before the engine itself gives up: every stage's
+     * deadline once (RCPT once per recipient, AUTH for its up to three steps, the data-block deadline for each
+     * of {@code messageChunks} pieces). A caller waiting for an outcome waits at least this long.
+     */
+    public static long worstCaseSendNanos(SmtpTimeouts t, int recipients, int messageChunks) {
+        long ms = t.connect() + t.greeting() + t.hello() * 2 + t.auth() * 3 + t.mail() + t.rcpt() * recipients
+                + t.dataStart() + t.dataBlock() * messageChunks + t.dataEnd() + t.quit();
+        return ms * 1_000_000L;
     }
 
     public static NetworkConfig networkConfig(BoardConfig.Network n) {
@@ -129,9 +147,7 @@ public final class BoardStack implements AutoCloseable {
 
     public static SmtpConfig smtpConfig(BoardConfig c) {
         BoardConfig.Smtp s = c.smtp();
-        long t = s.timeout().toMillis();
-        // One configured timeout bounds every stage; RFC 5321's longer values suit big relays, not an alarm box.
-        SmtpTimeouts timeouts = new SmtpTimeouts(Math.min(t, 30_000), t, t, t, t, t, t, t, t, t, Math.min(t, 10_000));
+        SmtpTimeouts timeouts = s.timeouts(); // per stage, from the [smtp] timeout keys
         String helo = s.heloName() != null ? s.heloName() : "[" + c.network().ipText() + "]";
         SmtpConfig.Builder b = SmtpConfig.builder()
                 .server(Ipv4.toInt(s.server()), s.port())

@@ -15,6 +15,9 @@ import java.nio.file.Path;
  *   after each is forced to disk), then sends until killed (at most 120 s).</li>
  *   <li>{@code produce CONFIG OUTBOX PORT N GRACE_MS}: the same, but then runs as the service until SIGTERM.</li>
  *   <li>{@code drain CONFIG OUTBOX PORT}: sends what the outbox holds, prints {@code DRAINED} and exits 0.</li>
+ *   <li>{@code loop CONFIG OUTBOX PORT FIRST N}: the service loop with alerts {@code kill-loop #FIRST..} raised
+ *   every 30 ms from inside it (printing {@code ACCEPTED subject} after each is forced), compacting often,
+ *   until killed (at most 60 s).</li>
  * </ul>
  */
 public final class KillChild {
@@ -28,6 +31,10 @@ public final class KillChild {
         try (SimulatedBoard board = SimulatedBoard.start(cfg, port, Path.of(args[2]), Clock.SYSTEM, log, null,
                 200_000_000L)) {
             board.stack.bringUp();
+            if (mode.equals("loop")) {
+                loop(board, cfg, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+                return;
+            }
             if (mode.equals("produce")) {
                 int n = Integer.parseInt(args[4]);
                 for (int i = 1; i <= n; i++) {
@@ -51,5 +58,31 @@ public final class KillChild {
             System.out.flush();
             System.exit(idle ? 0 : 1);
         }
+    }
+
+    private static void loop(SimulatedBoard board, BoardConfig cfg, int first, int n) throws InterruptedException {
+        board.stack.outbox.compactAt(1024, 0); // compaction after most deliveries: kills land in it too
+        System.out.println("READY");
+        System.out.flush();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long nextAlert = System.nanoTime();
+        int k = first;
+        while (System.nanoTime() - deadline < 0) {
+            long now = System.nanoTime();
+            if (k < first + n && now - nextAlert >= 0) {
+                Alert a = new Alert(0, "door", System.currentTimeMillis(), "kill-loop #" + k, "body of alert " + k,
+                        cfg.smtp().recipients(), null, null);
+                if (board.stack.outbox.offer(a) == Outbox.Offer.ACCEPTED) {
+                    System.out.println("ACCEPTED kill-loop #" + k);
+                    System.out.flush();
+                }
+                k++;
+                nextAlert = now + 30_000_000L;
+            }
+            if (board.stack.agent.doWork(now) == 0) {
+                Thread.sleep(1);
+            }
+        }
+        System.exit(3); // the parent should have killed us long before
     }
 }

@@ -29,16 +29,32 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         GREET_421,
         /** Answers RCPT with 550 (permanent). */
         RCPT_550,
+        /** Refuses (550) only recipients whose address starts with "nobody@"; takes the others. */
+        RCPT_550_NOBODY,
         /** Takes the whole message but never answers the final dot (a hung server, mid-send). */
-        STALL_AFTER_DATA
+        STALL_AFTER_DATA,
+        /** Takes the whole message and answers the final dot with 421 (transient, after DATA). */
+        DATA_421,
+        /** Takes the whole message and waits {@link #DELAY_MILLIS} before its 250. */
+        DELAY_THEN_ACCEPT,
+        /** Takes the whole message and hangs up without answering the final dot. */
+        DROP_AFTER_DATA
     }
+
+    /** How long {@link Behaviour#DELAY_THEN_ACCEPT} waits before the 250. */
+    public static final long DELAY_MILLIS = 300;
 
     private final ServerSocket server;
     private final Thread thread;
     private final Deque<Behaviour> script = new ArrayDeque<>();
     private final List<String> received = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> dataSeen = Collections.synchronizedList(new ArrayList<>());
     private final List<Behaviour> connections = Collections.synchronizedList(new ArrayList<>());
     public final CountDownLatch stalled = new CountDownLatch(1);
+    /** Called when a message's final dot arrived, before it is answered (tests kill the client from here). */
+    public volatile Runnable onDot;
+    /** Called right after a 250 to the final dot was written. */
+    public volatile Runnable onAccepted;
     private volatile boolean closed;
 
     public ScriptedSmtpServer(Behaviour... behaviours) throws IOException {
@@ -57,6 +73,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     public List<String> received() {
         synchronized (received) {
             return List.copyOf(received);
+        }
+    }
+
+    /** Every message text that reached the final dot, whatever the answer was, in order. */
+    public List<String> dataSeen() {
+        synchronized (dataSeen) {
+            return List.copyOf(dataSeen);
         }
     }
 
@@ -99,7 +122,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 case "EHLO" -> reply(out, "250-scripted.test\r\n250 8BITMIME");
                 case "HELO" -> reply(out, "250 scripted.test");
                 case "MAIL" -> reply(out, "250 2.1.0 ok");
-                case "RCPT" -> reply(out, b == Behaviour.RCPT_550 ? "550 5.1.1 scripted: no such user" : "250 2.1.5 ok");
+                case "RCPT" -> reply(out, b == Behaviour.RCPT_550
+                        || (b == Behaviour.RCPT_550_NOBODY && line.contains(":<nobody@"))
+                        ? "550 5.1.1 scripted: no such user" : "250 2.1.5 ok");
                 case "RSET" -> reply(out, "250 ok");
                 case "DATA" -> {
                     reply(out, "354 go ahead");
@@ -107,6 +132,26 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     String d;
                     while ((d = in.readLine()) != null && !d.equals(".")) {
                         msg.append(d.startsWith("..") ? d.substring(1) : d).append('\n');
+                    }
+                    dataSeen.add(msg.toString());
+                    Runnable dot = onDot;
+                    if (dot != null) {
+                        dot.run();
+                    }
+                    if (b == Behaviour.DATA_421) {
+                        reply(out, "421 4.3.2 scripted: not now, try later");
+                        return;
+                    }
+                    if (b == Behaviour.DROP_AFTER_DATA) {
+                        return; // hang up without a word
+                    }
+                    if (b == Behaviour.DELAY_THEN_ACCEPT) {
+                        try {
+                            Thread.sleep(DELAY_MILLIS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
                     }
                     if (b == Behaviour.STALL_AFTER_DATA) {
                         stalled.countDown();
@@ -118,6 +163,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     }
                     received.add(msg.toString());
                     reply(out, "250 2.0.0 queued");
+                    Runnable accepted = onAccepted;
+                    if (accepted != null) {
+                        accepted.run();
+                    }
                 }
                 case "QUIT" -> {
                     reply(out, "221 bye");

@@ -1,17 +1,21 @@
 package dev.w5100alert.firmware.codec;
 
 /**
- * Incremental SMTP reply decoder (RFC 5321 section 4.2): {@code *(code "-" text CRLF) code [SP text] CRLF}.
+ * Incremental SMTP reply decoder (RFC 5321 section 4.2): {@code *(code "-" text CRLF) code [SP text] CRLF},
+ * delivered line by line.
  *
- * <p>Feed it whatever the link delivered, in any pieces (one byte at a time is fine); it stops consuming
- * at the end of a complete reply so that bytes of a following reply stay with the caller. The reply's
- * lines are kept in one buffer allocated at construction.
+ * <p>Feed it whatever the link delivered, in any pieces (one byte at a time is fine). {@link #feed} stops
+ * after each complete line: {@link Status#LINE} for a continuation line ({@code 250-...}),
+ * {@link Status#COMPLETE} for the last line of the reply ({@code 250 ...}). Bytes after that line stay with the
+ * caller. Only the current line is held, in one buffer allocated at construction; the next {@code feed} after a
+ * {@code LINE} starts the next line in the same buffer. So a reply of any number of lines (a 200-line EHLO)
+ * costs one line of memory; how long a peer may keep a reply going is the caller's deadline, not a line count.
  *
- * <p>Hard bounds: a line longer than {@code maxLineBytes} (CRLF included; RFC 5321 says 512), a reply
- * longer than {@code maxReplyBytes} in total or with more than {@code maxLines} lines ends in
- * {@link Status#ERROR} with a {@link Error} saying which bound was hit. So an endless or overlong stream
- * from a peer that is not an SMTP server costs at most one buffer and then fails cleanly. The parser
- * stays in error until {@link #reset()}. It never allocates after construction.
+ * <p>Hard bound: a line longer than {@code maxLineBytes} (CRLF included; RFC 5321 section 4.5.3.1.5 says 512)
+ * ends in {@link Status#ERROR} with {@link Error#LINE_TOO_LONG}; a line that is not a reply line ends in
+ * {@link Error#MALFORMED}. {@link #errorText()} says which rule was broken, in words fit for a log. The parser
+ * stays in error until {@link #reset()}. It never allocates after construction and never throws from
+ * {@link #feed} for any input within the array bounds given.
  *
  * <p>Bare LF is accepted as a line end and CR bytes are dropped: the reply text is only read, never
  * relayed, so leniency here costs nothing.
@@ -19,50 +23,55 @@ package dev.w5100alert.firmware.codec;
 public final class ReplyParser {
 
     /** Progress of the reply being decoded. */
-    public enum Status { INCOMPLETE, COMPLETE, ERROR }
+    public enum Status {
+        /** The current line has no end yet. */
+        INCOMPLETE,
+        /** A continuation line is complete and readable; the reply goes on. */
+        LINE,
+        /** The last line of the reply is complete and readable. */
+        COMPLETE,
+        /** The input is not an SMTP reply (see {@link #error()}); nothing more is consumed until reset. */
+        ERROR
+    }
 
     /** Why a reply could not be decoded. */
-    public enum Error { NONE, LINE_TOO_LONG, REPLY_TOO_LONG, TOO_MANY_LINES, MALFORMED }
+    public enum Error { NONE, LINE_TOO_LONG, MALFORMED }
+
+    private static final String EMPTY_LINE = "empty reply line";
+    private static final String NO_CODE = "reply line does not start with a 3-digit reply code";
+    private static final String BAD_SEPARATOR = "reply code followed by neither ' ' nor '-'";
+    private static final String CODE_CHANGED = "reply lines with different codes in one reply";
 
     private final int maxLineBytes;
-    private final byte[] text;
-    private final int[] lineStart;
-    private final int[] lineLength;
+    private final String lineTooLong;
+    private final byte[] line;
 
     private Status status = Status.INCOMPLETE;
     private Error error = Error.NONE;
-    private int used;           // bytes stored in text (lines without CRLF)
-    private int wireBytes;      // bytes of this reply seen on the wire, CRLF included
-    private int lines;          // completed lines
+    private String errorText = "";
+    private int lineNumber;     // index in the reply of the line being read or just completed
     private int current;        // bytes of the current line seen so far (CR excluded)
     private int code;
     private int enhancedClass;
     private int enhancedSubject;
     private int enhancedDetail;
 
-    /**
-     * @param maxLineBytes  longest accepted line, CRLF included (at least 6)
-     * @param maxReplyBytes longest accepted reply on the wire, all lines and CRLFs included
-     * @param maxLines      most lines in one reply
-     */
-    public ReplyParser(int maxLineBytes, int maxReplyBytes, int maxLines) {
-        if (maxLineBytes < 6 || maxReplyBytes < maxLineBytes || maxLines < 1) {
-            throw new IllegalArgumentException("reply bounds too small: line " + maxLineBytes + ", reply "
-                    + maxReplyBytes + ", lines " + maxLines);
+    /** @param maxLineBytes longest accepted line, CRLF included (at least 6) */
+    public ReplyParser(int maxLineBytes) {
+        if (maxLineBytes < 6) {
+            throw new IllegalArgumentException("reply line bound too small: " + maxLineBytes);
         }
         this.maxLineBytes = maxLineBytes;
-        this.text = new byte[maxReplyBytes];
-        this.lineStart = new int[maxLines];
-        this.lineLength = new int[maxLines];
+        this.lineTooLong = "reply line over " + maxLineBytes + " bytes";
+        this.line = new byte[maxLineBytes - 2];
     }
 
     /** Forgets the current reply (complete, partial or failed) and waits for the next one. */
     public void reset() {
         status = Status.INCOMPLETE;
         error = Error.NONE;
-        used = 0;
-        wireBytes = 0;
-        lines = 0;
+        errorText = "";
+        lineNumber = 0;
         current = 0;
         code = 0;
         enhancedClass = 0;
@@ -71,33 +80,31 @@ public final class ReplyParser {
     }
 
     /**
-     * Consumes bytes up to the end of the current reply.
+     * Consumes bytes up to the end of the current line. After a {@link Status#LINE} the next call starts the
+     * next line of the same reply (the previous line's bytes are gone); after {@link Status#COMPLETE} or
+     * {@link Status#ERROR} it consumes nothing until {@link #reset()}.
      *
-     * @return the number of bytes consumed from {@code buf[off, off+len)}; fewer than {@code len} when the
-     *         reply completed or failed before the end of the input
+     * @return the number of bytes consumed from {@code buf[off, off+len)}; fewer than {@code len} when a line
+     *         ended or the reply failed before the end of the input
      */
     public int feed(byte[] buf, int off, int len) {
+        if (status == Status.LINE) {
+            status = Status.INCOMPLETE;
+            current = 0;
+            lineNumber = lineNumber == Integer.MAX_VALUE ? lineNumber : lineNumber + 1;
+        }
         int i = 0;
         while (i < len && status == Status.INCOMPLETE) {
             byte b = buf[off + i];
             i++;
-            wireBytes++;
-            if (wireBytes > text.length) {
-                fail(Error.REPLY_TOO_LONG);
-            } else if (b == '\n') {
+            if (b == '\n') {
                 endLine();
             } else if (b != '\r') {
                 // +2 for the CRLF that must still come.
                 if (current + 2 >= maxLineBytes) {
-                    fail(Error.LINE_TOO_LONG);
-                } else if (lines >= lineStart.length) {
-                    fail(Error.TOO_MANY_LINES);
+                    fail(Error.LINE_TOO_LONG, lineTooLong);
                 } else {
-                    if (current == 0) {
-                        lineStart[lines] = used;
-                    }
-                    text[used++] = b;
-                    current++;
+                    line[current++] = b;
                 }
             }
         }
@@ -106,71 +113,62 @@ public final class ReplyParser {
 
     private void endLine() {
         if (current == 0) {
-            fail(Error.MALFORMED); // an empty line is not a reply line
+            fail(Error.MALFORMED, EMPTY_LINE);
             return;
         }
-        int start = lineStart[lines];
-        int length = current;
-        current = 0;
-        if (length < 3 || !digit(text[start]) || !digit(text[start + 1]) || !digit(text[start + 2])
-                || text[start] < '1' || text[start] > '5' || text[start + 1] > '5') {
-            fail(Error.MALFORMED);
+        if (current < 3 || !digit(line[0]) || !digit(line[1]) || !digit(line[2])
+                || line[0] < '1' || line[0] > '5' || line[1] > '5') {
+            fail(Error.MALFORMED, NO_CODE);
             return;
         }
-        int lineCode = (text[start] - '0') * 100 + (text[start + 1] - '0') * 10 + (text[start + 2] - '0');
-        byte sep = length > 3 ? text[start + 3] : (byte) ' ';
+        int lineCode = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+        byte sep = current > 3 ? line[3] : (byte) ' ';
         if (sep != ' ' && sep != '-') {
-            fail(Error.MALFORMED);
+            fail(Error.MALFORMED, BAD_SEPARATOR);
             return;
         }
-        if (lines == 0) {
+        if (lineNumber == 0) {
             code = lineCode;
+            parseEnhanced();
         } else if (lineCode != code) {
-            fail(Error.MALFORMED); // all lines of one reply carry the same code
+            fail(Error.MALFORMED, CODE_CHANGED);
             return;
         }
-        lineLength[lines] = length;
-        lines++;
-        if (sep == ' ') {
-            parseEnhanced();
-            status = Status.COMPLETE;
-        } else if (lines >= lineStart.length) {
-            fail(Error.TOO_MANY_LINES);
-        }
+        status = sep == ' ' ? Status.COMPLETE : Status.LINE;
     }
 
     /** RFC 3463: "class.subject.detail" at the start of the first line's text, class equal to the code's. */
     private void parseEnhanced() {
-        int p = lineStart[0] + 4;
-        int end = lineStart[0] + lineLength[0];
-        if (p >= end || text[p] - '0' != code / 100) {
+        int p = 4;
+        int end = current;
+        if (p >= end || line[p] - '0' != code / 100) {
             return;
         }
-        int cls = text[p] - '0';
+        int cls = line[p] - '0';
         p++;
-        if (p >= end || text[p] != '.') {
+        if (p >= end || line[p] != '.') {
             return;
         }
         int subject = 0;
         int digits = 0;
         p++;
-        while (p < end && digit(text[p]) && digits < 3) {
-            subject = subject * 10 + text[p] - '0';
+        while (p < end && digit(line[p]) && digits < 3) {
+            subject = subject * 10 + line[p] - '0';
             p++;
             digits++;
         }
-        if (digits == 0 || p >= end || text[p] != '.') {
+        if (digits == 0 || p >= end || line[p] != '.') {
             return;
         }
         int detail = 0;
         digits = 0;
         p++;
-        while (p < end && digit(text[p]) && digits < 3) {
-            detail = detail * 10 + text[p] - '0';
+        while (p < end && digit(line[p]) && digits < 3) {
+            detail = detail * 10 + line[p] - '0';
             p++;
             digits++;
         }
-        if (digits == 0 || (p < end && text[p] != ' ')) {
+        if (digits == 0 || (p < end && line[p] != ' ')) {
             return;
         }
         enhancedClass = cls;
@@ -178,9 +176,10 @@ public final class ReplyParser {
         enhancedDetail = detail;
     }
 
-    private void fail(Error e) {
+    private void fail(Error e, String text) {
         status = Status.ERROR;
         error = e;
+        errorText = text;
     }
 
     private static boolean digit(byte b) {
@@ -195,7 +194,17 @@ public final class ReplyParser {
         return error;
     }
 
-    /** The three-digit reply code (valid when {@link Status#COMPLETE}). */
+    /** What was wrong, e.g. "reply line over 512 bytes" (a constant; empty while there is no error). */
+    public String errorText() {
+        return errorText;
+    }
+
+    /** The longest accepted line, CRLF included. */
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    /** The three-digit reply code (valid from the first {@link Status#LINE} or {@link Status#COMPLETE}). */
     public int code() {
         return code;
     }
@@ -217,47 +226,32 @@ public final class ReplyParser {
         return enhancedDetail;
     }
 
-    /** Completed lines of the reply. */
-    public int lineCount() {
-        return lines;
+    /** Index of the current line within the reply: 0 for the first (saturates, never wraps). */
+    public int lineNumber() {
+        return lineNumber;
     }
 
-    /** The buffer holding the lines; read it with {@link #textStart(int)} / {@link #textLength(int)}. */
+    /**
+     * The buffer holding the current line (code included, CRLF excluded) from offset 0; valid while
+     * {@link #status()} is LINE or COMPLETE, and as a partial line after an ERROR. The caller may overwrite
+     * bytes in place (to mask them) before reading them.
+     */
     public byte[] buffer() {
-        return text;
+        return line;
     }
 
-    /** Offset in {@link #buffer()} of line {@code i}'s text (after the code and separator). */
-    public int textStart(int i) {
-        return lineStart[i] + Math.min(4, lineLength[i]);
-    }
-
-    /** Length of line {@code i}'s text (may be 0 for a bare code). */
-    public int textLength(int i) {
-        return Math.max(0, lineLength[i] - 4);
-    }
-
-    /** Offset in {@link #buffer()} of line {@code i} as received, code included, CRLF excluded. */
-    public int lineStart(int i) {
-        return lineStart[i];
-    }
-
-    /** Length of line {@code i} as received, CRLF excluded. */
-    public int lineLength(int i) {
-        return lineLength[i];
-    }
-
-    /** Bytes stored in {@link #buffer()} so far: every line's text, code included, CRLF excluded. */
-    public int storedLength() {
-        return used;
-    }
-
-    /** Bytes of the current partial line (for transcripts of a failed reply). */
-    public int partialStart() {
-        return lines < lineStart.length && current > 0 ? lineStart[lines] : used;
-    }
-
-    public int partialLength() {
+    /** Length of the current line as received, CRLF excluded (or of the partial line after an ERROR). */
+    public int lineLength() {
         return current;
+    }
+
+    /** Offset in {@link #buffer()} of the current line's text (after the code and separator). */
+    public int textStart() {
+        return Math.min(4, current);
+    }
+
+    /** Length of the current line's text (0 for a bare code). */
+    public int textLength() {
+        return Math.max(0, current - 4);
     }
 }

@@ -20,6 +20,11 @@ public final class MailMessage {
     private final ByteText[] attachmentTypes;
     private final ByteText[] attachments;
     private int attachmentCount;
+    private final ByteText messageId = new ByteText(MAX_MESSAGE_ID);
+    private long dateMillis;
+
+    /** Longest Message-ID accepted by {@link #messageId(CharSequence)}, without the angle brackets. */
+    public static final int MAX_MESSAGE_ID = 250;
 
     public MailMessage(MessageLimits limits) {
         recipients = new ByteText[limits.maxRecipients()];
@@ -45,7 +50,54 @@ public final class MailMessage {
         subject.clear();
         body.clear();
         attachmentCount = 0;
+        messageId.clear();
+        dateMillis = 0;
         return this;
+    }
+
+    /**
+     * Fixes the Message-ID (without the angle brackets: {@code id-left@id-right}, both dot-atom text, at most
+     * {@link #MAX_MESSAGE_ID} bytes), so that every attempt to send one alert carries the same ID and a
+     * duplicate from at-least-once delivery can be recognised. Null or empty: generated per render, as without
+     * this call. Mint one with {@link MessageBuilder#newMessageId}.
+     *
+     * @throws IllegalArgumentException when the text is not a valid msg-id (RFC 5322 section 3.6.4); the
+     *                                  message keeps its previous value
+     */
+    public MailMessage messageId(CharSequence idOrNull) {
+        if (idOrNull == null || idOrNull.length() == 0) {
+            messageId.clear();
+            return this;
+        }
+        String problem = MessageBuilder.messageIdProblem(idOrNull);
+        if (problem != null) {
+            throw new IllegalArgumentException("Message-ID " + problem);
+        }
+        messageId.set(idOrNull);
+        return this;
+    }
+
+    /** The fixed Message-ID (empty when it is generated per render). */
+    public ByteText messageId() {
+        return messageId;
+    }
+
+    /**
+     * Fixes the Date header to this instant (milliseconds since the epoch), for the same reason as
+     * {@link #messageId(CharSequence)}: the first attempt's Date on every retry. 0: the sender's clock at
+     * render time, as without this call.
+     */
+    public MailMessage dateMillis(long millisOr0) {
+        if (millisOr0 < 0) {
+            throw new IllegalArgumentException("Date before 1970: " + millisOr0);
+        }
+        dateMillis = millisOr0;
+        return this;
+    }
+
+    /** The fixed Date in epoch milliseconds, 0 when it comes from the clock. */
+    public long dateMillis() {
+        return dateMillis;
     }
 
     /** Sets the envelope and header sender; refused unless it is a valid mailbox. */

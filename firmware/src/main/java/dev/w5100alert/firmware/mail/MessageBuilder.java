@@ -6,9 +6,11 @@ import dev.w5100alert.firmware.codec.Base64;
 /**
  * Renders a {@link MailMessage} as an RFC 5322 / MIME message into one buffer allocated at construction.
  *
- * <p>Headers: Date (from the caller's clock, RFC 5322 format), From, To, Subject (RFC 2047 "B"
- * encoded-words when not plain ASCII), Message-ID ({@code <millis.counter.nonce@domain>}: the 64-bit nonce
- * is drawn once per boot, so ids stay unique across reboots even if the clock is wrong), MIME-Version,
+ * <p>Headers: Date (from the caller's clock, RFC 5322 format, or the message's fixed
+ * {@link MailMessage#dateMillis()}), From, To, Subject (RFC 2047 "B" encoded-words when not plain ASCII),
+ * Message-ID (the message's fixed {@link MailMessage#messageId()}, else {@code <millis.counter.nonce@domain>}:
+ * the 64-bit nonce is drawn once per boot, so ids stay unique across reboots even if the clock is wrong;
+ * {@link #newMessageId} mints the same shape once for a caller that stores it), MIME-Version,
  * Content-Type {@code text/plain; charset=UTF-8} and a transfer encoding that fits: 7bit for short-lined
  * ASCII, 8bit only when the server offered 8BITMIME, quoted-printable otherwise. With attachments the
  * message is multipart/mixed, the text first, then each attachment as base64 in 76-character lines.
@@ -102,10 +104,77 @@ public final class MessageBuilder {
     }
 
     /**
+     * Mints a Message-ID once, for a caller that stores it with the alert and sets it with
+     * {@link MailMessage#messageId(CharSequence)} on every attempt: {@code millis.sequence.nonce@domain}
+     * without the brackets, the same shape the builder generates. Unique as long as ({@code sequence},
+     * {@code nonce}) is: use a counter that survives restarts (the alert's id) or a nonce drawn per boot.
+     * Allocates (it returns a String); call it when the alert is accepted, not on the send path.
+     *
+     * @param domain the part after '@' (e.g. the sender's domain)
+     * @throws IllegalArgumentException when {@code domain} is not a dot-atom domain
+     */
+    public static String newMessageId(long epochMillis, long sequence, long nonce, CharSequence domain) {
+        String id = Math.max(0, epochMillis) + "." + Math.max(0, sequence) + "."
+                + String.format("%016x", nonce) + "@" + domain;
+        String problem = messageIdProblem(id);
+        if (problem != null) {
+            throw new IllegalArgumentException("Message-ID " + problem);
+        }
+        return id;
+    }
+
+    /**
+     * Why {@code id} is not a msg-id body (RFC 5322 section 3.6.4, dot-atom forms only): null when it is
+     * {@code dot-atom-text "@" dot-atom-text} and at most {@link MailMessage#MAX_MESSAGE_ID} bytes.
+     */
+    static String messageIdProblem(CharSequence id) {
+        int n = id.length();
+        if (n > MailMessage.MAX_MESSAGE_ID) {
+            return "is longer than " + MailMessage.MAX_MESSAGE_ID + " characters";
+        }
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            if (id.charAt(i) == '@') {
+                if (at >= 0) {
+                    return "has more than one '@'";
+                }
+                at = i;
+            }
+        }
+        if (at < 0) {
+            return "has no '@' (expected id-left@id-right, without angle brackets)";
+        }
+        if (!dotAtom(id, 0, at) || !dotAtom(id, at + 1, n)) {
+            return "must be dot-atom text on both sides of '@' (letters, digits, !#$%&'*+-/=?^_`{|}~ and "
+                    + "single dots; no spaces, brackets, CR or LF)";
+        }
+        return null;
+    }
+
+    private static boolean dotAtom(CharSequence s, int from, int to) {
+        if (from >= to || s.charAt(from) == '.' || s.charAt(to - 1) == '.') {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            boolean atext = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
+            if (c == '.') {
+                if (s.charAt(i - 1) == '.') {
+                    return false;
+                }
+            } else if (!atext) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Renders the message.
      *
      * @param eightBitAllowed whether the server offered 8BITMIME
-     * @param epochMillis     time for the Date header
+     * @param epochMillis     time for the Date header (unless the message has a fixed {@link MailMessage#dateMillis()})
      * @param messageNumber   per-boot message counter for Message-ID (keep it when re-rendering the same mail)
      * @return the message length in {@link #buffer()}
      */
@@ -125,7 +194,7 @@ public final class MessageBuilder {
 
         put("Date: ");
         ensure(MailDate.LENGTH);
-        pos = MailDate.write(epochMillis, zoneOffsetMinutes, out, pos);
+        pos = MailDate.write(m.dateMillis() != 0 ? m.dateMillis() : epochMillis, zoneOffsetMinutes, out, pos);
         crlf();
         put("From: ");
         put(m.from());
@@ -140,21 +209,12 @@ public final class MessageBuilder {
         crlf();
         writeSubject(m.subject());
         put("Message-ID: <");
-        ensure(20 + 1 + 20 + 1 + 16);
-        pos = Ascii.putLong(out, pos, Math.max(0, epochMillis));
-        out[pos++] = '.';
-        pos = Ascii.putLong(out, pos, messageNumber);
-        out[pos++] = '.';
-        pos = Ascii.putHex(out, pos, bootNonce, 16);
-        put("@");
-        if (idDomain != null) {
-            put(idDomain);
+        if (!m.messageId().isEmpty()) {
+            put(m.messageId());
+            put(">\r\nMIME-Version: 1.0\r\n");
         } else {
-            ByteText from = m.from();
-            int at = lastAt(from);
-            put(from.bytes(), at + 1, from.byteLength() - at - 1);
+            generatedMessageId(m, epochMillis, messageNumber);
         }
-        put(">\r\nMIME-Version: 1.0\r\n");
         if (m.hasAttachment()) {
             put("Content-Type: multipart/mixed; boundary=\"");
             boundary(messageNumber);
@@ -172,6 +232,25 @@ public final class MessageBuilder {
             writeTextPart(body);
         }
         return pos;
+    }
+
+    /** {@code millis.counter.nonce@domain>} and the MIME-Version line, for a message without a fixed ID. */
+    private void generatedMessageId(MailMessage m, long epochMillis, long messageNumber) {
+        ensure(20 + 1 + 20 + 1 + 16);
+        pos = Ascii.putLong(out, pos, Math.max(0, epochMillis));
+        out[pos++] = '.';
+        pos = Ascii.putLong(out, pos, messageNumber);
+        out[pos++] = '.';
+        pos = Ascii.putHex(out, pos, bootNonce, 16);
+        put("@");
+        if (idDomain != null) {
+            put(idDomain);
+        } else {
+            ByteText from = m.from();
+            int at = lastAt(from);
+            put(from.bytes(), at + 1, from.byteLength() - at - 1);
+        }
+        put(">\r\nMIME-Version: 1.0\r\n");
     }
 
     /** Encoding chosen by the last render. */

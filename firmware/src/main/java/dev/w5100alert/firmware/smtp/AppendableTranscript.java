@@ -11,7 +11,11 @@ import java.io.UncheckedIOException;
  * === connecting
  * &lt;- 220 mail.example.org ESMTP
  * -&gt; EHLO [192.168.1.50]
- * -&gt; AUTH PLAIN &lt;redacted&gt;
+ * -&gt; STARTTLS
+ * &lt;- 220 ready
+ * === TLS started: TLSv1.3 TLS_AES_128_GCM_SHA256, peer CN=mail.example.org, verified
+ *  ~&gt; AUTH PLAIN &lt;redacted&gt;
+ * &lt;~ 235 ok
  * </pre>
  *
  * Bytes are passed on one char each (ASCII as is, control bytes as {@code ?}, others as Latin-1), so it allocates
@@ -27,8 +31,13 @@ public final class AppendableTranscript implements SmtpTranscript {
 
     @Override
     public void line(boolean fromClient, byte[] b, int off, int len) {
+        line(fromClient, false, b, off, len);
+    }
+
+    @Override
+    public void line(boolean fromClient, boolean insideTls, byte[] b, int off, int len) {
         try {
-            out.append(fromClient ? "-> " : "<- ");
+            out.append(insideTls ? (fromClient ? " ~> " : "<~ ") : fromClient ? "-> " : "<- ");
             for (int i = 0; i < len; i++) {
                 int c = b[off + i] & 0xFF;
                 // Control bytes from a hostile peer must not drive the reader's terminal.

@@ -10,6 +10,10 @@ public enum Outcome {
     TRANSIENT_FAILURE,
     /** 5xx reply (or a message the server's SIZE forbids): do not repeat. */
     PERMANENT_FAILURE,
-    /** The server refused the credentials or offers no usable mechanism, or plaintext AUTH is not allowed. */
+    /**
+     * Needs the user, retrying unchanged cannot help: the server refused the credentials or offers no usable
+     * mechanism, plaintext AUTH is not allowed, or TLS could not be set up as configured (STARTTLS missing or
+     * refused, certificate refused, clock not set; see {@link FailureCause#needsUser()}).
+     */
     AUTH_FAILURE
 }

@@ -26,6 +26,7 @@ public final class SendResult {
     private int enhancedDetail;
     private int textLength;
     private int recipients;
+    private String detail = "";
 
     SendResult(int maxRecipients) {
         recipientCodes = new int[maxRecipients];
@@ -42,6 +43,7 @@ public final class SendResult {
         enhancedDetail = 0;
         textLength = 0;
         recipients = recipientCount;
+        detail = "";
         java.util.Arrays.fill(recipientCodes, 0);
     }
 
@@ -66,6 +68,10 @@ public final class SendResult {
         int n = Math.min(len, MAX_TEXT - textLength);
         System.arraycopy(b, off, text, textLength, n);
         textLength += n;
+    }
+
+    void detail(String constantText) {
+        detail = constantText;
     }
 
     void linkFailure(TcpLink.Failure f) {
@@ -96,6 +102,14 @@ public final class SendResult {
     /** For CONNECT_FAILED and CONNECTION_LOST: what the link reported. */
     public TcpLink.Failure linkFailure() {
         return linkFailure;
+    }
+
+    /**
+     * What went wrong in words, where the cause alone does not say it: for {@link FailureCause#PROTOCOL_ERROR}
+     * the rule the reply broke ("reply line over 512 bytes"). Empty otherwise.
+     */
+    public String detail() {
+        return detail;
     }
 
     /** The server's reply code that decided the outcome (0 when none, e.g. a timeout). */
@@ -166,6 +180,9 @@ public final class SendResult {
             s.append(" (").append(cause);
             if (linkFailure != TcpLink.Failure.NONE) {
                 s.append(' ').append(linkFailure);
+            }
+            if (!detail.isEmpty()) {
+                s.append(": ").append(detail);
             }
             s.append(')');
         }

@@ -2,6 +2,7 @@ package dev.w5100alert.firmware.smtp;
 
 import dev.w5100alert.firmware.mail.Mailbox;
 import dev.w5100alert.firmware.mail.MessageLimits;
+import dev.w5100alert.firmware.tls.TlsPolicy;
 
 /**
  * Immutable engine configuration, built once with {@link #builder()}. Every buffer the engine owns is
@@ -22,9 +23,9 @@ public final class SmtpConfig {
     private final MessageLimits limits;
     private final String messageIdDomain;
     private final int zoneOffsetMinutes;
-    private final int maxReplyBytes;
-    private final int maxReplyLines;
+    private final int maxReplyLineBytes;
     private final int sendChunkBytes;
+    private final TlsPolicy tls;
 
     private SmtpConfig(Builder b) {
         serverIpv4 = b.serverIpv4;
@@ -40,9 +41,9 @@ public final class SmtpConfig {
         limits = b.limits;
         messageIdDomain = b.messageIdDomain;
         zoneOffsetMinutes = b.zoneOffsetMinutes;
-        maxReplyBytes = b.maxReplyBytes;
-        maxReplyLines = b.maxReplyLines;
+        maxReplyLineBytes = b.maxReplyLineBytes;
         sendChunkBytes = b.sendChunkBytes;
+        tls = b.tls;
     }
 
     public static Builder builder() {
@@ -127,16 +128,18 @@ public final class SmtpConfig {
         return zoneOffsetMinutes;
     }
 
-    public int maxReplyBytes() {
-        return maxReplyBytes;
-    }
-
-    public int maxReplyLines() {
-        return maxReplyLines;
+    /** Longest reply line accepted, CRLF included (a reply may have any number of lines). */
+    public int maxReplyLineBytes() {
+        return maxReplyLineBytes;
     }
 
     public int sendChunkBytes() {
         return sendChunkBytes;
+    }
+
+    /** How the connection is secured ({@link TlsPolicy#NONE} unless {@link Builder#tls} was called). */
+    public TlsPolicy tls() {
+        return tls;
     }
 
     @Override
@@ -145,7 +148,7 @@ public final class SmtpConfig {
                 + (serverIpv4 >>> 8 & 0xFF) + '.' + (serverIpv4 & 0xFF) + ':' + serverPort + ", helo=" + heloName
                 + ", user=" + (username == null ? "(none)" : username) + ", password="
                 + (password == null ? "(none)" : "(redacted)") + ", allowPlaintextAuth=" + allowPlaintextAuth + ", auth=" + authMechanism
-                + ", keepSessionOpen=" + keepSessionOpen + ", sessionIdleMillis=" + sessionIdleMillis + ", " + timeouts + ", " + limits + ']';
+                + ", tls=" + tls + ", keepSessionOpen=" + keepSessionOpen + ", sessionIdleMillis=" + sessionIdleMillis + ", " + timeouts + ", " + limits + ']';
     }
 
     /** Collects and checks the settings; {@link #build()} refuses an incomplete or inconsistent set. */
@@ -163,9 +166,9 @@ public final class SmtpConfig {
         private MessageLimits limits = MessageLimits.DEFAULT;
         private String messageIdDomain;
         private int zoneOffsetMinutes;
-        private int maxReplyBytes = 4096;
-        private int maxReplyLines = 32;
+        private int maxReplyLineBytes = 512;
         private int sendChunkBytes = 1024;
+        private TlsPolicy tls = TlsPolicy.NONE;
         private boolean serverSet;
 
         private Builder() {
@@ -216,7 +219,17 @@ public final class SmtpConfig {
             return this;
         }
 
-        /** Allows AUTH over an unencrypted connection (there is no TLS yet); off by default. */
+        /**
+         * How the connection is secured: STARTTLS or implicit TLS with verification, or {@link TlsPolicy#NONE}
+         * (the default, for callers that predate TLS). With TLS the engine wraps its link in a
+         * {@link dev.w5100alert.firmware.tls.TlsLink} itself.
+         */
+        public Builder tls(TlsPolicy policy) {
+            tls = java.util.Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /** Allows AUTH over an unencrypted connection (without TLS); off by default. Not needed inside TLS. */
         public Builder allowPlaintextAuth(boolean allow) {
             allowPlaintextAuth = allow;
             return this;
@@ -268,10 +281,16 @@ public final class SmtpConfig {
             return this;
         }
 
-        /** Bounds of one server reply (bytes on the wire, lines); defaults 4096 and 32. */
-        public Builder replyBounds(int maxBytes, int maxLines) {
-            maxReplyBytes = maxBytes;
-            maxReplyLines = maxLines;
+        /**
+         * Longest reply line accepted, CRLF included: RFC 5321 section 4.5.3.1.5 gives 512 (the default) and
+         * allows more. This is the parser's whole memory; the number of lines in a reply is not bounded (the
+         * stage deadline bounds how long a reply may go on).
+         */
+        public Builder maxReplyLineBytes(int bytes) {
+            if (bytes < 512 || bytes > 65_536) {
+                throw new IllegalArgumentException("reply line bound must be 512..65536 bytes: " + bytes);
+            }
+            maxReplyLineBytes = bytes;
             return this;
         }
 
@@ -290,9 +309,6 @@ public final class SmtpConfig {
             }
             if (heloName == null) {
                 throw new IllegalArgumentException("EHLO name not set");
-            }
-            if (maxReplyBytes < 512 || maxReplyLines < 1) {
-                throw new IllegalArgumentException("reply bounds too small (need at least 512 bytes, 1 line)");
             }
             return new SmtpConfig(this);
         }

@@ -5,9 +5,14 @@ import dev.w5100alert.firmware.codec.Base64;
 import dev.w5100alert.firmware.codec.CommandWriter;
 import dev.w5100alert.firmware.codec.DataStuffer;
 import dev.w5100alert.firmware.codec.ReplyParser;
+import dev.w5100alert.firmware.codec.SecretMask;
 import dev.w5100alert.firmware.mail.MailMessage;
 import dev.w5100alert.firmware.mail.MessageBuilder;
 import dev.w5100alert.firmware.net.TcpLink;
+import dev.w5100alert.firmware.tls.TlsFailure;
+import dev.w5100alert.firmware.tls.TlsLink;
+import dev.w5100alert.firmware.tls.TlsMode;
+import dev.w5100alert.firmware.tls.TlsPolicy;
 import dev.w5100alert.hal.Clock;
 import java.nio.charset.StandardCharsets;
 
@@ -26,13 +31,29 @@ import java.nio.charset.StandardCharsets;
  * message too large): {@link #start} throws {@link IllegalArgumentException} first.</li>
  * <li>Every stage has a deadline from {@link SmtpTimeouts}, measured on the injected {@link Clock}; no
  * thread, no sleep, no unbounded loop. Every send ends in exactly one {@link Outcome}.</li>
- * <li>Replies are bounded by the {@link ReplyParser}; garbage, overlong or endless replies end in
- * {@link FailureCause#PROTOCOL_ERROR}.</li>
+ * <li>Replies are read line by line as they arrive ({@link ReplyParser}): memory is bounded by the line
+ * length (512 bytes by default), the time a reply may take by the stage deadline, not by a line count.
+ * Garbage or an overlong line ends in {@link FailureCause#PROTOCOL_ERROR}, with the broken rule named in
+ * {@link SendResult#detail()}.</li>
  * <li>All buffers are allocated here, in the constructor; {@code start}/{@code doWork} allocate nothing
  * (the link may, when it opens a connection).</li>
- * <li>The password and AUTH payloads never reach the transcript, the result or an exception.</li>
+ * <li>The password and AUTH payloads never reach the transcript, the result or an exception: every reply
+ * line is passed through a {@link SecretMask} (plain and Base64 at any alignment) before anything reads it,
+ * in every stage.</li>
  * </ul>
  * Not thread-safe: one thread (the firmware loop) owns the engine.
+ *
+ * <p>TLS ({@link SmtpConfig#tls()}): the engine wraps the link it is given in a {@link TlsLink} itself when the
+ * mode is not NONE (or uses the link as is when it already is one; {@link #tlsLink()} gives it back, e.g. for the
+ * server's chain). The crypto stays in the link; the state machine knows TLS only at two points: the
+ * {@link Stage#TLS_HANDSHAKE} right after connecting (implicit TLS, then the greeting) and the {@link Stage#STARTTLS}
+ * step after EHLO (RFC 3207: 220, everything received after it thrown away, handshake, capabilities forgotten, EHLO
+ * again). The handshake is bounded by the greeting timeout (implicit TLS) or the hello timeout (STARTTLS); a
+ * handshake that times out is transient, every other TLS failure needs the user ({@link FailureCause#needsUser()}).
+ * With STARTTLS configured, a server that does not offer it gets QUIT and nothing else: no credential
+ * leaves in clear. Inside TLS the transcript marks lines {@code " ~> "} / {@code "<~ "} (swaks' convention) and
+ * the handshake adds one line such as {@code TLS started: TLSv1.3 TLS_AES_128_GCM_SHA256, peer CN=..., verified}.
+ * The TLS path allocates (JSSE, per handshake and per record); the plaintext path still does not.
  */
 public final class SmtpEngine {
 
@@ -47,7 +68,22 @@ public final class SmtpEngine {
      */
     static final int MAX_STALLED_POLLS = 1_000_000;
 
+    /** Lines of one reply shown in the transcript; an endless reply is cut there (the deadline ends it). */
+    static final int MAX_TRANSCRIBED_LINES = 1000;
+
+    // Capabilities seen in the lines of the current reply, adopted by readCapabilities() after a 250 to EHLO.
+    private static final int CAP_AUTH = 1;
+    private static final int CAP_PLAIN = 2;
+    private static final int CAP_LOGIN = 4;
+    private static final int CAP_SIZE = 8;
+    private static final int CAP_8BITMIME = 16;
+    private static final int CAP_PIPELINING = 32;
+    private static final int CAP_STARTTLS = 64;
+    private static final int CAP_ENHANCED = 128;
+
     private final TcpLink link;
+    private final TlsLink tls;        // the same object as link when TLS is configured, else null
+    private final TlsPolicy tlsPolicy;
     private final Clock clock;
     private final SmtpConfig config;
     private final SmtpTimeouts timeouts;
@@ -69,6 +105,12 @@ public final class SmtpEngine {
     private final byte[] authUser;    // base64(user)
     private final byte[] authPassword; // base64(password)
     private final byte[] note = new byte[64];
+    private final SecretMask secrets = new SecretMask();
+    private final byte[] replyText = new byte[SendResult.MAX_TEXT]; // the current reply's text, lines joined
+    private int replyTextLength;
+    private int transcribedLines;
+    private int seenCapabilities;
+    private long seenSizeLimit;
 
     private Stage stage = Stage.IDLE;
     private long deadline;
@@ -93,23 +135,27 @@ public final class SmtpEngine {
     private boolean offersEnhancedCodes;
     private boolean offersSize;
     private long sizeLimit;
+    private boolean greetingStarted;  // a byte of the greeting has arrived (the implicit-TLS sniff ran)
 
     /**
      * Builds the engine and every buffer it will use.
      *
-     * @param link       the byte channel (W5100 socket or java.nio adapter)
+     * @param link       the byte channel (W5100 socket or java.nio adapter, or a {@link TlsLink} over one);
+     *                   wrapped in a {@link TlsLink} here when {@code config.tls()} asks for TLS
      * @param clock      time source for deadlines, Date headers and {@link Clock#idle()} in {@link #send}
      * @param config     server, credentials, limits, timeouts
      * @param transcript swaks-style transcript sink, or null for none
      * @param bootNonce  random number drawn once per boot, for Message-IDs unique across reboots
      */
     public SmtpEngine(TcpLink link, Clock clock, SmtpConfig config, SmtpTranscript transcript, long bootNonce) {
-        this.link = link;
+        this.tlsPolicy = config.tls();
+        this.tls = link instanceof TlsLink t ? t : tlsPolicy.mode() != TlsMode.NONE ? new TlsLink(link, clock) : null;
+        this.link = tls != null ? tls : link;
         this.clock = clock;
         this.config = config;
         this.timeouts = config.timeouts();
         this.transcript = transcript;
-        this.parser = new ReplyParser(512, config.maxReplyBytes(), config.maxReplyLines());
+        this.parser = new ReplyParser(config.maxReplyLineBytes());
         this.builder = new MessageBuilder(config.limits().maxMessageBytes(), bootNonce, config.messageIdDomain(),
                 config.zoneOffsetMinutes());
         this.result = new SendResult(config.limits().maxRecipients());
@@ -123,6 +169,8 @@ public final class SmtpEngine {
             authPlain = encode(plain);
             authUser = encode(user);
             authPassword = encode(pass);
+            // What a server could echo: the password, and the AUTH payloads (PLAIN's, LOGIN's user name).
+            secrets.add(pass, true).add(plain, false).add(user, false);
             java.util.Arrays.fill(plain, (byte) 0);
             java.util.Arrays.fill(pass, (byte) 0);
             if (authPlain.length + 13 > CommandWriter.MAX_COMMAND_LINE) {
@@ -139,6 +187,11 @@ public final class SmtpEngine {
         byte[] out = new byte[Base64.encodedLength(b.length)];
         Base64.encode(b, 0, b.length, out, 0);
         return out;
+    }
+
+    /** The TLS link the engine talks through, or null when no TLS is configured. */
+    public TlsLink tlsLink() {
+        return tls;
     }
 
     /** The outcome of the current or last send (reused; see {@link SendResult}). */
@@ -236,6 +289,7 @@ public final class SmtpEngine {
             deadline = now + timeouts.connect() * MS;
             event("connecting");
             forgetCapabilities();
+            greetingStarted = false;
             parser.reset();
             rxStart = 0;
             rxEnd = 0;
@@ -328,6 +382,8 @@ public final class SmtpEngine {
                 return pollSessionIdle(now);
             case CONNECTING:
                 return pollConnect(now);
+            case TLS_HANDSHAKE:
+                return pollHandshake(now);
             default:
                 break;
         }
@@ -364,7 +420,11 @@ public final class SmtpEngine {
         TcpLink.State s = link.poll();
         if (s == TcpLink.State.CONNECTED) {
             event("connected");
-            expect(Stage.GREETING, now, timeouts.greeting());
+            if (tlsPolicy.mode() == TlsMode.IMPLICIT) {
+                beginHandshake(now, timeouts.greeting());
+            } else {
+                expect(Stage.GREETING, now, timeouts.greeting());
+            }
             return 1;
         }
         if (s == TcpLink.State.CONNECTING) {
@@ -384,6 +444,65 @@ public final class SmtpEngine {
         return 1;
     }
 
+    private void beginHandshake(long now, long timeoutMs) {
+        event("starting TLS");
+        expect(Stage.TLS_HANDSHAKE, now, timeoutMs);
+        tls.startTls(tlsPolicy);
+    }
+
+    /** The TLS handshake, driven by polling the link under the stage deadline. */
+    private int pollHandshake(long now) {
+        TcpLink.State s = tls.poll();
+        if (s == TcpLink.State.CONNECTED) {
+            if (transcript != null) {
+                transcript.event(tls.describeSession());
+            }
+            if (tlsPolicy.mode() == TlsMode.IMPLICIT) {
+                expect(Stage.GREETING, now, timeouts.greeting());
+            } else {
+                forgetCapabilities(); // RFC 3207 section 4.2: nothing learned before TLS holds
+                sendEhlo(now);
+            }
+            return 1;
+        }
+        if (s == TcpLink.State.CONNECTING) {
+            if (now - deadline < 0) {
+                return 0;
+            }
+            tls.handshakeDeadlinePassed();
+        }
+        tlsFailed();
+        return 1;
+    }
+
+    private void tlsFailed() {
+        TlsFailure f = tls.tlsFailure();
+        FailureCause c = switch (f) {
+            case UNTRUSTED -> FailureCause.CERT_UNTRUSTED;
+            case EXPIRED -> FailureCause.CERT_EXPIRED;
+            case NOT_YET_VALID -> FailureCause.CERT_NOT_YET_VALID;
+            case NAME_MISMATCH -> FailureCause.CERT_NAME_MISMATCH;
+            case CLOCK_NOT_SET -> FailureCause.CLOCK_NOT_SET;
+            case TIMEOUT -> FailureCause.TIMEOUT;
+            case NONE -> FailureCause.CONNECTION_LOST;
+            default -> FailureCause.TLS_HANDSHAKE_FAILED;
+        };
+        boolean transientCause = c == FailureCause.TIMEOUT || c == FailureCause.CONNECTION_LOST;
+        fail(transientCause ? Outcome.TRANSIENT_FAILURE : Outcome.AUTH_FAILURE, c);
+        if (result.outcome() != Outcome.PENDING && result.cause() == c) {
+            if (f == TlsFailure.NOT_TLS && tlsPolicy.mode() == TlsMode.IMPLICIT) {
+                result.detail(tls.failureDetail() + "; the port speaks plain SMTP: set smtp.tls = starttls");
+            } else {
+                result.detail(tls.failureDetail().toString());
+            }
+            result.linkFailure(tls.failure());
+        }
+        if (transcript != null) {
+            transcript.event("TLS failed: " + tls.failureDetail());
+        }
+        closeLink();
+    }
+
     /** Between sends: notice a server that hung up or sent 421 while we were idle. */
     private int pollSessionIdle(long now) {
         int n = rxEnd < rx.length ? link.read(rx, rxEnd, rx.length - rxEnd) : 0;
@@ -396,8 +515,8 @@ public final class SmtpEngine {
         if (rxEnd > rxStart) {
             // Anything unsolicited (normally 421 before the server's idle timeout) ends the session.
             rxStart += parser.feed(rx, rxStart, rxEnd - rxStart);
-            if (parser.status() == ReplyParser.Status.COMPLETE) {
-                transcribeReply();
+            if (parser.status() == ReplyParser.Status.LINE || parser.status() == ReplyParser.Status.COMPLETE) {
+                onReplyLine();
             }
             event("unsolicited reply; closing the session");
             closeLink();
@@ -438,14 +557,23 @@ public final class SmtpEngine {
             rxEnd += n;
             work += n > 0 ? 1 : 0;
         }
+        if (stage == Stage.GREETING && !greetingStarted && rxEnd > rxStart && (tls == null || !tls.secured())) {
+            greetingStarted = true;
+            if (looksLikeTlsRecord()) {
+                event("TLS record where the plain greeting was due");
+                fail(Outcome.AUTH_FAILURE, FailureCause.IMPLICIT_TLS_EXPECTED);
+                result.detail("the server speaks TLS from the first byte on this port: set smtp.tls = implicit");
+                closeLink();
+                return work + 1;
+            }
+        }
         // Bounded: each pass either consumes input or ends in a state change.
         while (rxStart < rxEnd && busy() && stage != Stage.CONNECTING) {
             rxStart += parser.feed(rx, rxStart, rxEnd - rxStart);
-            if (parser.status() != ReplyParser.Status.INCOMPLETE) {
-                maskEchoedSecrets();
+            if (parser.status() == ReplyParser.Status.LINE || parser.status() == ReplyParser.Status.COMPLETE) {
+                onReplyLine();
             }
             if (parser.status() == ReplyParser.Status.COMPLETE) {
-                transcribeReply();
                 onReply(now);
                 parser.reset();
                 work++;
@@ -497,6 +625,9 @@ public final class SmtpEngine {
                 } else {
                     handled = false;
                 }
+                break;
+            case STARTTLS:
+                onStartTlsReply(code, now);
                 break;
             case AUTH_LOGIN:
                 if (code == 334) {
@@ -567,6 +698,33 @@ public final class SmtpEngine {
         }
     }
 
+    /**
+     * RFC 3207: on 220 the next byte must be the server's TLS. Anything already received after the 220 was sent
+     * before TLS, by the server or by someone in between (CVE-2011-0411): it is thrown away, never parsed.
+     */
+    private void onStartTlsReply(int code, long now) {
+        if (code == 220) {
+            int junk = rxEnd - rxStart;
+            rxStart = 0;
+            rxEnd = 0;
+            parser.reset();
+            if (junk > 0) {
+                event("discarded bytes received after the 220 to STARTTLS");
+            }
+            beginHandshake(now, timeouts.hello());
+        } else {
+            failOnReply(Outcome.AUTH_FAILURE, FailureCause.STARTTLS_REFUSED);
+            result.detail("the server refused STARTTLS; ask its operator, or check smtp.port and smtp.tls");
+            sendQuit(now);
+        }
+    }
+
+    private boolean looksLikeTlsRecord() {
+        int b0 = rx[rxStart] & 0xFF;
+        // TLS handshake (22) or alert (21) record, then major version 3; no SMTP reply starts with these bytes.
+        return (b0 == 0x16 || b0 == 0x15) && (rxEnd - rxStart < 2 || rx[rxStart + 1] == 0x03);
+    }
+
     /** The one rule for replies a stage did not expect: classify by code class, then end politely. */
     private void unexpectedReply(int code, long now) {
         boolean auth = inAuthStage();
@@ -624,61 +782,93 @@ public final class SmtpEngine {
         sizeLimit = 0;
     }
 
+    /** After a 250 to EHLO: adopt what the lines of that reply advertised (noted as they arrived). */
     private void readCapabilities() {
         forgetCapabilities();
         extended = true;
-        byte[] b = parser.buffer();
-        for (int i = 1; i < parser.lineCount(); i++) { // line 0 is the greeting text
-            int p = parser.textStart(i);
-            int end = p + parser.textLength(i);
-            int kw = p;
-            while (p < end && b[p] != ' ' && b[p] != '=') {
-                p++;
-            }
-            int kwLen = p - kw;
-            if (Ascii.equalsIgnoreCase(b, kw, kwLen, "AUTH")) {
-                offersAuth = true;
-                while (p < end) {
-                    while (p < end && (b[p] == ' ' || b[p] == '=')) {
-                        p++;
-                    }
-                    int m = p;
-                    while (p < end && b[p] != ' ') {
-                        p++;
-                    }
-                    offersPlain |= Ascii.equalsIgnoreCase(b, m, p - m, "PLAIN");
-                    offersLogin |= Ascii.equalsIgnoreCase(b, m, p - m, "LOGIN");
+        int c = seenCapabilities;
+        offersAuth = (c & CAP_AUTH) != 0;
+        offersPlain = (c & CAP_PLAIN) != 0;
+        offersLogin = (c & CAP_LOGIN) != 0;
+        offersSize = (c & CAP_SIZE) != 0;
+        sizeLimit = seenSizeLimit;
+        offers8BitMime = (c & CAP_8BITMIME) != 0;
+        offersPipelining = (c & CAP_PIPELINING) != 0;
+        offersStartTls = (c & CAP_STARTTLS) != 0;
+        offersEnhancedCodes = (c & CAP_ENHANCED) != 0;
+    }
+
+    /** One EHLO keyword line ("AUTH PLAIN LOGIN", "SIZE 1000000"); any other reply's lines are noted harmlessly. */
+    private void noteCapability(byte[] b, int p, int end) {
+        int kw = p;
+        while (p < end && b[p] != ' ' && b[p] != '=') {
+            p++;
+        }
+        int kwLen = p - kw;
+        if (Ascii.equalsIgnoreCase(b, kw, kwLen, "AUTH")) {
+            seenCapabilities |= CAP_AUTH;
+            while (p < end) {
+                while (p < end && (b[p] == ' ' || b[p] == '=')) {
+                    p++;
                 }
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "SIZE")) {
-                offersSize = true;
-                long v = 0;
-                p++;
-                while (p < end && b[p] >= '0' && b[p] <= '9' && v < Long.MAX_VALUE / 10) {
-                    v = v * 10 + b[p++] - '0';
+                int m = p;
+                while (p < end && b[p] != ' ') {
+                    p++;
                 }
-                sizeLimit = v;
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "8BITMIME")) {
-                offers8BitMime = true;
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "PIPELINING")) {
-                offersPipelining = true;
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "STARTTLS")) {
-                offersStartTls = true;
-            } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "ENHANCEDSTATUSCODES")) {
-                offersEnhancedCodes = true;
+                seenCapabilities |= Ascii.equalsIgnoreCase(b, m, p - m, "PLAIN") ? CAP_PLAIN : 0;
+                seenCapabilities |= Ascii.equalsIgnoreCase(b, m, p - m, "LOGIN") ? CAP_LOGIN : 0;
             }
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "SIZE")) {
+            seenCapabilities |= CAP_SIZE;
+            long v = 0;
+            p++;
+            while (p < end && b[p] >= '0' && b[p] <= '9' && v < Long.MAX_VALUE / 10) {
+                v = v * 10 + b[p++] - '0';
+            }
+            seenSizeLimit = v;
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "8BITMIME")) {
+            seenCapabilities |= CAP_8BITMIME;
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "PIPELINING")) {
+            seenCapabilities |= CAP_PIPELINING;
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "STARTTLS")) {
+            seenCapabilities |= CAP_STARTTLS;
+        } else if (Ascii.equalsIgnoreCase(b, kw, kwLen, "ENHANCEDSTATUSCODES")) {
+            seenCapabilities |= CAP_ENHANCED;
         }
     }
 
     private void afterHello(long now) {
+        boolean secured = tls != null && tls.secured();
+        if (tlsPolicy.mode() == TlsMode.STARTTLS && !secured) {
+            if (extended && offersStartTls) {
+                sendCommand(Stage.STARTTLS, "STARTTLS", now, timeouts.hello());
+            } else {
+                // No downgrade: without STARTTLS nothing more is said, least of all a credential.
+                fail(Outcome.AUTH_FAILURE, FailureCause.STARTTLS_NOT_OFFERED);
+                result.detail("the server does not offer STARTTLS on this port: check smtp.port, or set smtp.tls");
+                sendQuit(now);
+            }
+            return;
+        }
         if (authPlain != null) {
             boolean plain = offersPlain && config.authMechanism() != AuthMechanism.LOGIN;
             boolean login = offersLogin && config.authMechanism() != AuthMechanism.PLAIN;
-            if (!plain && !login) {
+            if (!plain && !login && !secured && !offersAuth && offersStartTls) {
+                // Submission servers offer AUTH only inside TLS (Postfix smtpd_tls_auth_only): not a credential
+                // problem.
+                fail(Outcome.AUTH_FAILURE, FailureCause.STARTTLS_REQUIRED);
+                result.detail("the server requires STARTTLS before AUTH; set smtp.tls = starttls");
+                sendQuit(now);
+            } else if (!plain && !login) {
                 fail(Outcome.AUTH_FAILURE, FailureCause.AUTH_NOT_OFFERED);
                 sendQuit(now);
-            } else if (!config.allowPlaintextAuth()) {
+            } else if (!secured && !config.allowPlaintextAuth()) {
                 // No TLS here: sending the password would expose it. Only an explicit opt-in allows it.
                 fail(Outcome.AUTH_FAILURE, FailureCause.PLAINTEXT_AUTH_FORBIDDEN);
+                if (offersStartTls) {
+                    result.detail("the server offers STARTTLS: set smtp.tls = starttls instead of sending the "
+                            + "password in clear");
+                }
                 sendQuit(now);
             } else if (plain) {
                 command.begin().append("AUTH PLAIN ").append(authPlain, 0, authPlain.length);
@@ -830,7 +1020,13 @@ public final class SmtpEngine {
             closeLink(); // the outcome is already decided; just stop waiting
             return;
         }
-        fail(Outcome.TRANSIENT_FAILURE, FailureCause.TIMEOUT);
+        if (stage == Stage.GREETING && config.serverPort() == 465 && (tls == null || !tls.secured())) {
+            // Silence on 465 is a server waiting for our ClientHello.
+            fail(Outcome.AUTH_FAILURE, FailureCause.IMPLICIT_TLS_EXPECTED);
+            result.detail("no greeting on port 465: it expects implicit TLS; set smtp.tls = implicit");
+        } else {
+            fail(Outcome.TRANSIENT_FAILURE, FailureCause.TIMEOUT);
+        }
         closeLink();
     }
 
@@ -844,9 +1040,10 @@ public final class SmtpEngine {
     }
 
     private void protocolError() {
-        event("malformed or oversized reply");
-        if (stage != Stage.QUIT && stage != Stage.RSET) {
+        event(parser.errorText()); // names the broken rule, e.g. "reply line over 512 bytes"
+        if (stage != Stage.QUIT && stage != Stage.RSET && result.outcome() == Outcome.PENDING) {
             fail(Outcome.TRANSIENT_FAILURE, FailureCause.PROTOCOL_ERROR);
+            result.detail(parser.errorText());
         }
         closeLink(); // cannot find the next reply boundary in a stream we could not parse
     }
@@ -873,9 +1070,7 @@ public final class SmtpEngine {
         } else {
             result.reply(parser.code(), 0, 0, 0);
         }
-        for (int i = 0; i < parser.lineCount(); i++) {
-            result.appendText(parser.buffer(), parser.textStart(i), parser.textLength(i));
-        }
+        result.appendText(replyText, 0, replyTextLength);
     }
 
     private void closeLink() {
@@ -894,38 +1089,36 @@ public final class SmtpEngine {
     }
 
     /**
-     * Some servers quote the argument they could not use ("501 5.5.2 cannot decode AGFsZXJ0..."): in a reply
-     * to an AUTH step, every copy of an AUTH payload is overwritten with '*' in the parser's buffer before
-     * the transcript or the result can see it. Only exact copies are caught, not fragments.
+     * Every complete reply line passes here first: secrets are masked in the parser's buffer, then the line is
+     * transcribed, its text kept (bounded) for the result, and an EHLO keyword noted.
      */
-    private void maskEchoedSecrets() {
-        if (authPlain == null || !inAuthStage()) {
-            return;
-        }
+    private void onReplyLine() {
         byte[] b = parser.buffer();
-        int n = parser.storedLength();
-        mask(b, n, authPlain);
-        mask(b, n, authUser);
-        mask(b, n, authPassword);
-    }
-
-    private static void mask(byte[] b, int n, byte[] secret) {
-        int m = secret.length;
-        for (int i = 0; i + m <= n; i++) {
-            int j = 0;
-            while (j < m && b[i + j] == secret[j]) {
-                j++;
-            }
-            if (j == m) {
-                java.util.Arrays.fill(b, i, i + m, (byte) '*');
-                i += m - 1;
-            }
+        int len = parser.lineLength();
+        secrets.mask(b, 0, len);
+        if (parser.lineNumber() == 0) {
+            replyTextLength = 0;
+            transcribedLines = 0;
+            seenCapabilities = 0;
+            seenSizeLimit = 0;
         }
-    }
-
-    private void transcribeReply() {
-        for (int i = 0; i < parser.lineCount(); i++) {
-            line(false, parser.buffer(), parser.lineStart(i), parser.lineLength(i));
+        if (transcribedLines < MAX_TRANSCRIBED_LINES) {
+            line(false, b, 0, len);
+            transcribedLines++;
+        } else if (transcribedLines == MAX_TRANSCRIBED_LINES) {
+            event("further lines of this reply not shown");
+            transcribedLines++;
+        }
+        int t = parser.textStart();
+        int n = parser.textLength();
+        if (replyTextLength > 0 && replyTextLength < replyText.length) {
+            replyText[replyTextLength++] = ' ';
+        }
+        int keep = Math.min(n, replyText.length - replyTextLength);
+        System.arraycopy(b, t, replyText, replyTextLength, keep);
+        replyTextLength += keep;
+        if (parser.lineNumber() > 0) { // line 0 of an EHLO reply is the greeting text
+            noteCapability(b, t, t + n);
         }
     }
 
@@ -935,20 +1128,21 @@ public final class SmtpEngine {
      * short printable base64 is simply not annotated.
      */
     private void transcribePrompt() {
-        if (transcript == null || parser.lineCount() != 1) {
+        if (transcript == null || parser.lineNumber() != 0) {
             return;
         }
-        int len = parser.textLength(0);
+        int len = parser.textLength();
         String label = "    (decoded: ";
         int room = note.length - label.length() - 1;
         if (len == 0 || Base64.maxDecodedLength(len) > room) {
             return;
         }
         int p = Ascii.putAscii(note, 0, label);
-        int n = Base64.decode(parser.buffer(), parser.textStart(0), len, note, p);
+        int n = Base64.decode(parser.buffer(), parser.textStart(), len, note, p);
         if (n <= 0) {
             return;
         }
+        secrets.mask(note, p, n); // a prompt that decodes to the password shows stars
         for (int i = p; i < p + n; i++) {
             if (note[i] < 0x20 || note[i] > 0x7E) {
                 return;
@@ -958,19 +1152,18 @@ public final class SmtpEngine {
         line(false, note, 0, p + n + 1);
     }
 
+    /** After a parse error: the lines before it were shown as they came; show the start of the bad one. */
     private void transcribePartial() {
-        if (parser.lineCount() > 0) {
-            transcribeReply();
-        }
-        int n = Math.min(parser.partialLength(), 120);
+        int n = Math.min(parser.lineLength(), 120);
         if (n > 0) {
-            line(false, parser.buffer(), parser.partialStart(), n);
+            secrets.mask(parser.buffer(), 0, parser.lineLength());
+            line(false, parser.buffer(), 0, n);
         }
     }
 
     private void line(boolean fromClient, byte[] b, int off, int len) {
         if (transcript != null) {
-            transcript.line(fromClient, b, off, len);
+            transcript.line(fromClient, tls != null && tls.secured(), b, off, len);
         }
     }
 

@@ -11,6 +11,14 @@ public interface SmtpTranscript {
     /** One line; {@code fromClient} is true for commands ({@code ->}), false for replies ({@code <-}). */
     void line(boolean fromClient, byte[] b, int off, int len);
 
+    /**
+     * One line, saying whether it travelled inside TLS (swaks shows those as {@code " ~> "} / {@code "<~ "}). The
+     * engine calls this one; the default forgets the TLS flag.
+     */
+    default void line(boolean fromClient, boolean insideTls, byte[] b, int off, int len) {
+        line(fromClient, b, off, len);
+    }
+
     /** An engine event (connecting, timeout, connection lost); {@code text} is a constant. */
     default void event(String text) {
     }

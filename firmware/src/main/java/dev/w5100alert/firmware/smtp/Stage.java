@@ -12,6 +12,10 @@ public enum Stage {
     GREETING,
     EHLO,
     HELO,
+    /** Sent STARTTLS, waiting for 220. */
+    STARTTLS,
+    /** The TLS handshake (right after connecting for implicit TLS, after STARTTLS's 220 otherwise). */
+    TLS_HANDSHAKE,
     /** Sent AUTH PLAIN with its payload, waiting for 235. */
     AUTH_PLAIN,
     /** Sent AUTH LOGIN, waiting for the user-name 334. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -17,39 +19,89 @@ class ReplyParserTest {
     private static final String EHLO = "250-mail.example.org Hello\r\n250-SIZE 35882577\r\n250-8BITMIME\r\n"
             + "250-AUTH LOGIN PLAIN\r\n250-ENHANCEDSTATUSCODES\r\n250 PIPELINING\r\n";
 
-    private final ReplyParser parser = new ReplyParser(512, 4096, 32);
+    private final ReplyParser parser = new ReplyParser(512);
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private String line(int i) {
-        return new String(parser.buffer(), parser.textStart(i), parser.textLength(i), StandardCharsets.US_ASCII);
+    private String text() {
+        return new String(parser.buffer(), parser.textStart(), parser.textLength(), StandardCharsets.US_ASCII);
+    }
+
+    /** Feeds {@code in} from {@code pos} until the reply completes or fails, collecting each line's text. */
+    private int readReply(byte[] in, int pos, List<String> lines) {
+        while (pos < in.length) {
+            pos += parser.feed(in, pos, in.length - pos);
+            ReplyParser.Status s = parser.status();
+            if (s == ReplyParser.Status.LINE || s == ReplyParser.Status.COMPLETE) {
+                assertEquals(lines.size(), parser.lineNumber());
+                lines.add(text());
+            }
+            if (s == ReplyParser.Status.COMPLETE || s == ReplyParser.Status.ERROR) {
+                break;
+            }
+        }
+        return pos;
     }
 
     @Test
-    void decodesAMultiLineEhloReplyInOnePiece() {
+    void decodesAMultiLineEhloReplyLineByLine() {
         byte[] in = ascii(EHLO + "250 next");
-        int used = parser.feed(in, 0, in.length);
+        List<String> lines = new ArrayList<>();
+        int used = readReply(in, 0, lines);
         assertEquals(EHLO.length(), used, "stops at the end of the reply");
         assertEquals(ReplyParser.Status.COMPLETE, parser.status());
         assertEquals(250, parser.code());
-        assertEquals(6, parser.lineCount());
-        assertEquals("mail.example.org Hello", line(0));
-        assertEquals("AUTH LOGIN PLAIN", line(3));
-        assertEquals("PIPELINING", line(5));
+        assertEquals(List.of("mail.example.org Hello", "SIZE 35882577", "8BITMIME", "AUTH LOGIN PLAIN",
+                "ENHANCEDSTATUSCODES", "PIPELINING"), lines);
+    }
+
+    @Test
+    void stopsAfterEachLineSoTheCallerCanReadIt() {
+        byte[] in = ascii("250-first\r\n250 second\r\n");
+        int used = parser.feed(in, 0, in.length);
+        assertEquals("250-first\r\n".length(), used);
+        assertEquals(ReplyParser.Status.LINE, parser.status());
+        assertEquals("first", text());
+        assertEquals(250, parser.code(), "the code is known from the first line");
+        parser.feed(in, used, in.length - used);
+        assertEquals(ReplyParser.Status.COMPLETE, parser.status());
+        assertEquals("second", text());
+        assertEquals(1, parser.lineNumber());
     }
 
     @Test
     void decodesTheSameReplyFedOneByteAtATime() {
         byte[] in = ascii(EHLO);
+        List<String> lines = new ArrayList<>();
         for (int i = 0; i < in.length; i++) {
-            assertEquals(ReplyParser.Status.INCOMPLETE, parser.status(), "before byte " + i);
-            assertEquals(1, parser.feed(in, i, 1));
+            assertEquals(1, parser.feed(in, i, 1), "byte " + i);
+            if (parser.status() == ReplyParser.Status.LINE || parser.status() == ReplyParser.Status.COMPLETE) {
+                lines.add(text());
+            }
+            assertEquals(i == in.length - 1, parser.status() == ReplyParser.Status.COMPLETE, "byte " + i);
         }
+        assertEquals(6, lines.size());
+        assertEquals("SIZE 35882577", lines.get(1));
+    }
+
+    @Test
+    void readsAReplyOfAnyNumberOfLinesInOneLineOfMemory() {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            s.append("250-X-CAPABILITY-").append(i).append(" ").append("v".repeat(400)).append("\r\n");
+        }
+        s.append("250 HELP\r\n");
+        byte[] in = ascii(s.toString());
+        assertTrue(in.length > 2_000_000);
+        List<String> lines = new ArrayList<>();
+        int used = readReply(in, 0, lines);
+        assertEquals(in.length, used);
         assertEquals(ReplyParser.Status.COMPLETE, parser.status());
-        assertEquals(6, parser.lineCount());
-        assertEquals("SIZE 35882577", line(1));
+        assertEquals(5001, lines.size());
+        assertEquals("HELP", lines.get(5000));
+        assertEquals(510, parser.buffer().length, "the parser's whole buffer is one line");
     }
 
     static LongStream seeds() {
@@ -63,27 +115,32 @@ class ReplyParserTest {
         byte[] in = ascii(EHLO + "550-5.1.1 no such user\r\n550 5.1.1 really\r\n");
         int pos = 0;
         int replies = 0;
+        List<String> lines = new ArrayList<>();
         while (pos < in.length) {
             int piece = 1 + r.nextInt(Math.min(40, in.length - pos));
             int end = pos + piece;
             while (pos < end) {
                 pos += parser.feed(in, pos, end - pos);
-                if (parser.status() == ReplyParser.Status.COMPLETE) {
+                ReplyParser.Status s = parser.status();
+                if (s == ReplyParser.Status.LINE || s == ReplyParser.Status.COMPLETE) {
+                    lines.add(text());
+                }
+                if (s == ReplyParser.Status.COMPLETE) {
                     replies++;
                     if (replies == 1) {
                         assertEquals(250, parser.code(), "seed " + seed);
-                        assertEquals(6, parser.lineCount(), "seed " + seed);
-                        assertEquals("AUTH LOGIN PLAIN", line(3), "seed " + seed);
+                        assertEquals(6, lines.size(), "seed " + seed);
+                        assertEquals("AUTH LOGIN PLAIN", lines.get(3), "seed " + seed);
                     } else {
                         assertEquals(550, parser.code(), "seed " + seed);
-                        assertEquals(2, parser.lineCount(), "seed " + seed);
+                        assertEquals(List.of("5.1.1 no such user", "5.1.1 really"), lines, "seed " + seed);
                         assertTrue(parser.hasEnhancedCode(), "seed " + seed);
                         assertEquals(1, parser.enhancedSubject(), "seed " + seed);
-                        assertEquals("5.1.1 really", line(1), "seed " + seed);
                     }
+                    lines.clear();
                     parser.reset();
                 }
-                assertFalse(parser.status() == ReplyParser.Status.ERROR, "seed " + seed);
+                assertFalse(s == ReplyParser.Status.ERROR, "seed " + seed);
             }
         }
         assertEquals(2, replies, "seed " + seed);
@@ -95,7 +152,7 @@ class ReplyParserTest {
         parser.feed(in, 0, in.length);
         assertEquals(ReplyParser.Status.COMPLETE, parser.status());
         assertEquals(354, parser.code());
-        assertEquals(0, parser.textLength(0));
+        assertEquals(0, parser.textLength());
     }
 
     @Test
@@ -106,6 +163,16 @@ class ReplyParserTest {
         assertEquals(5, parser.enhancedClass());
         assertEquals(7, parser.enhancedSubject());
         assertEquals(8, parser.enhancedDetail());
+    }
+
+    @Test
+    void takesTheEnhancedCodeFromTheFirstLine() {
+        byte[] in = ascii("550-5.1.1 first\r\n550 5.7.1 second\r\n");
+        int p = parser.feed(in, 0, in.length);
+        parser.feed(in, p, in.length - p);
+        assertEquals(ReplyParser.Status.COMPLETE, parser.status());
+        assertEquals(1, parser.enhancedSubject());
+        assertEquals(1, parser.enhancedDetail());
     }
 
     @Test
@@ -120,13 +187,18 @@ class ReplyParserTest {
             "250-a\r\n251 b\r\n", "650 no\r\n", "2a0 no\r\n"})
     void rejectsGarbageAsMalformed(String garbage) {
         byte[] in = ascii(garbage);
-        parser.feed(in, 0, in.length);
+        int p = 0;
+        while (p < in.length && parser.status() != ReplyParser.Status.ERROR) {
+            p += parser.feed(in, p, in.length - p);
+        }
         assertEquals(ReplyParser.Status.ERROR, parser.status(), garbage);
         assertEquals(ReplyParser.Error.MALFORMED, parser.error());
+        assertFalse(parser.errorText().isEmpty());
+        assertEquals(0, parser.feed(in, 0, in.length), "consumes nothing more until reset");
     }
 
     @Test
-    void failsCleanlyOnAnOverlongLine() {
+    void failsCleanlyOnAnOverlongLineAndSaysWhichBound() {
         byte[] in = new byte[100_000];
         java.util.Arrays.fill(in, (byte) 'A');
         in[0] = '2';
@@ -136,6 +208,7 @@ class ReplyParserTest {
         int used = parser.feed(in, 0, in.length);
         assertEquals(ReplyParser.Status.ERROR, parser.status());
         assertEquals(ReplyParser.Error.LINE_TOO_LONG, parser.error());
+        assertEquals("reply line over 512 bytes", parser.errorText());
         assertTrue(used <= 512, "stopped after the line bound, consumed " + used);
     }
 
@@ -148,32 +221,33 @@ class ReplyParserTest {
         byte[] in = ascii(s + "\r\n");
         parser.feed(in, 0, in.length);
         assertEquals(ReplyParser.Status.COMPLETE, parser.status());
-        assertEquals(506, parser.textLength(0));
+        assertEquals(506, parser.textLength());
+        parser.reset();
+        byte[] longer = ascii(s + "x\r\n");
+        parser.feed(longer, 0, longer.length);
+        assertEquals(ReplyParser.Error.LINE_TOO_LONG, parser.error());
     }
 
     @Test
-    void failsCleanlyOnEndlessContinuationLines() {
-        byte[] line = ascii("250-still going\r\n");
-        int fed = 0;
-        while (parser.status() == ReplyParser.Status.INCOMPLETE && fed < 10_000) {
-            parser.feed(line, 0, line.length);
-            fed++;
-        }
+    void appliesTheLineBoundToEveryLineNotToTheReply() {
+        String line = "250-" + "y".repeat(506) + "\r\n"; // 512 bytes each
+        byte[] in = ascii(line.repeat(300) + "250 end\r\n");
+        List<String> lines = new ArrayList<>();
+        readReply(in, 0, lines);
+        assertEquals(ReplyParser.Status.COMPLETE, parser.status());
+        assertEquals(301, lines.size());
+    }
+
+    @Test
+    void resetStartsANewReplyAfterAnError() {
+        byte[] bad = ascii("xyz\r\n");
+        parser.feed(bad, 0, bad.length);
         assertEquals(ReplyParser.Status.ERROR, parser.status());
-        assertEquals(ReplyParser.Error.TOO_MANY_LINES, parser.error());
-        assertEquals(32, fed);
-    }
-
-    @Test
-    void failsCleanlyWhenTheWholeReplyExceedsItsBound() {
-        ReplyParser small = new ReplyParser(512, 600, 100);
-        byte[] line = ascii("250-0123456789012345678901234567890123456789\r\n");
-        int fed = 0;
-        while (small.status() == ReplyParser.Status.INCOMPLETE && fed < 10_000) {
-            small.feed(line, 0, line.length);
-            fed++;
-        }
-        assertEquals(ReplyParser.Error.REPLY_TOO_LONG, small.error());
-        assertTrue(fed * line.length >= 600 && fed * line.length < 700, "fed " + fed);
+        parser.reset();
+        assertEquals("", parser.errorText());
+        byte[] good = ascii("220 ok\r\n");
+        parser.feed(good, 0, good.length);
+        assertEquals(ReplyParser.Status.COMPLETE, parser.status());
+        assertEquals(220, parser.code());
     }
 }

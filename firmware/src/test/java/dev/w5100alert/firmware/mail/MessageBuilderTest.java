@@ -46,6 +46,43 @@ class MessageBuilderTest {
     }
 
     @Test
+    void writesTheFixedMessageIdAndDateOnEveryRender() {
+        m.subject().append("Door open");
+        m.body().append("x");
+        String id = MessageBuilder.newMessageId(1_700_000_000_123L, 42, 0xFEDCBA9876543210L, "box.example.org");
+        assertEquals("1700000000123.42.fedcba9876543210@box.example.org", id);
+        m.messageId(id).dateMillis(1_700_000_000_123L);
+        String first = render(false);
+        int n = builder.render(m, false, WHEN + 86_400_000L, 99); // a later attempt: other clock, other counter
+        String retry = new String(builder.buffer(), 0, n, StandardCharsets.UTF_8);
+        assertTrue(first.startsWith("Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"), first);
+        assertTrue(first.contains("\r\nMessage-ID: <" + id + ">\r\nMIME-Version: 1.0\r\n"), first);
+        assertEquals(first, retry);
+    }
+
+    @Test
+    void generatesMessageIdAndDateAgainAfterClear() {
+        m.messageId("fixed.1@box.example.org").dateMillis(1_700_000_000_000L);
+        m.clear().from("alert@box.example.org").addRecipient("ops@example.org");
+        m.subject().append("s");
+        String out = render(false);
+        assertTrue(out.startsWith("Date: Sun, 22 Nov 2026 20:49:41 +0000\r\n"), out);
+        assertTrue(out.contains("Message-ID: <1795380581000.7.0123456789abcdef@box.example.org>"), out);
+    }
+
+    @Test
+    void refusesAMessageIdThatIsNotDotAtomTextAndKeepsThePreviousOne() {
+        m.messageId("good.1@box.example.org");
+        for (String bad : new String[] {"no-at-sign", "<a@b>", "a@b@c", "a b@c", "a@b\r\nBcc: x@y", ".a@b", "a..b@c",
+                "a@", "@b", "a@b.", "x".repeat(251) + "@b"}) {
+            assertThrows(IllegalArgumentException.class, () -> m.messageId(bad), bad);
+        }
+        assertEquals("good.1@box.example.org", m.messageId().toString());
+        assertThrows(IllegalArgumentException.class, () -> m.dateMillis(-1));
+        assertThrows(IllegalArgumentException.class, () -> MessageBuilder.newMessageId(1, 2, 3, "bad domain"));
+    }
+
+    @Test
     void encodesANonAsciiSubjectAsEncodedWordsThatNeverSplitACharacter() {
         String subject = "Temperatur über 8 °C im Kühlraum – Tür prüfen ✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓";
         m.subject().append(subject);
@@ -205,5 +242,35 @@ class MessageBuilderTest {
         assertEquals("abc", t.toString());
         assertThrows(IllegalArgumentException.class, () -> t.append(123456789L));
         assertEquals("abc", t.toString());
+    }
+
+    @Test
+    void aFixedMessageIdAndDateAreWrittenInsteadOfGeneratedOnes() {
+        m.subject().append("Door open");
+        m.body().append("x");
+        String id = MessageBuilder.newMessageId(1_000L, 42, 0xABCDEFL, "box.example.org");
+        assertEquals("1000.42.0000000000abcdef@box.example.org", id);
+        m.messageId(id).dateMillis(WHEN - 86_400_000L);
+        for (long number = 1; number <= 3; number++) {
+            int n = builder.render(m, false, WHEN + number * 60_000L, number);
+            String text = new String(builder.buffer(), 0, n, StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("Date: Sat, 21 Nov 2026 20:49:41 +0000\r\n"), text);
+            assertTrue(text.contains("\r\nMessage-ID: <" + id + ">\r\n"), text);
+        }
+        m.clear();
+        assertTrue(m.messageId().isEmpty());
+        assertEquals(0, m.dateMillis());
+        m.from("alert@box.example.org").addRecipient("ops@example.org").messageId(null);
+        String generated = render(false);
+        assertTrue(generated.contains("Message-ID: <1795380581000.7.0123456789abcdef@box.example.org>"), generated);
+    }
+
+    @Test
+    void aMessageIdThatIsNotLeftAtRightIsRefused() {
+        for (String bad : new String[] {"no-at", "@x", "x@", "a@b@c", "a b@c", "a<b@c", "a@c>", "a\r\n@c",
+                "x".repeat(MailMessage.MAX_MESSAGE_ID) + "@c", "tür@c"}) {
+            assertThrows(IllegalArgumentException.class, () -> m.messageId(bad), bad);
+        }
+        assertTrue(m.messageId().isEmpty(), "a refused id leaves the message as it was");
     }
 }

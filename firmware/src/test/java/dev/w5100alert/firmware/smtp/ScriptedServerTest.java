@@ -364,11 +364,57 @@ class ScriptedServerTest {
     }
 
     @Test
-    void failsCleanlyOnEndlessContinuationLines() {
-        server.on("EHLO", "250-x\r\n".repeat(5000) + "250 y");
+    void deliversAfterAnEhloReplyOf201LinesAndReadsTheCapabilitiesAtItsEnd() {
+        StringBuilder ehlo = new StringBuilder("250-script.test greets you\r\n");
+        for (int i = 0; i < 196; i++) {
+            ehlo.append("250-X-VENDOR-EXTENSION-").append(i).append(' ').append("p".repeat(40)).append("\r\n");
+        }
+        ehlo.append("250-SIZE 1000000\r\n250-8BITMIME\r\n250-AUTH LOGIN PLAIN\r\n250 ENHANCEDSTATUSCODES");
+        assertTrue(ehlo.length() > 4096);
+        server.on("EHLO", ehlo.toString());
+        engine();
+        SendResult r = send();
+        assertEquals(Outcome.DELIVERED, r.outcome(), r::toString);
+        assertTrue(engine.offersAuthPlain() && engine.offers8BitMime() && engine.offersEnhancedStatusCodes());
+        assertEquals(1_000_000, engine.sizeLimit());
+        String t = transcript.toString();
+        assertTrue(t.contains("<- 250-X-VENDOR-EXTENSION-195 "), "every line is transcribed as it arrives");
+    }
+
+    @Test
+    void deliversWhenTheReplyToTheFinalDotHasManyLines() {
+        server.on("DOT", "250-2.0.0 queued\r\n".repeat(300) + "250 2.0.0 as 42");
+        engine();
+        SendResult r = send();
+        assertEquals(Outcome.DELIVERED, r.outcome(), r::toString);
+        assertEquals(SendResult.MAX_TEXT, r.replyTextLength(), "the kept text is bounded");
+        assertTrue(r.replyText().startsWith("2.0.0 queued 2.0.0 queued"), r::replyText);
+    }
+
+    @Test
+    void sendsTheSameMessageIdAndDateOnEveryAttemptOfAFixedMessage() {
+        server.on("DOT", "451 4.3.0 try again later", "250 2.0.0 queued");
+        engine();
+        String id = dev.w5100alert.firmware.mail.MessageBuilder.newMessageId(1_700_000_000_000L, 17, 0xABCDL, "example.org");
+        message.messageId(id).dateMillis(1_700_000_000_000L);
+        assertEquals(Outcome.TRANSIENT_FAILURE, send().outcome());
+        clock.advance(3_600 * SECOND); // the retry an hour later
+        assertEquals(Outcome.DELIVERED, send().outcome());
+        List<String> headers = server.dataLines().stream()
+                .filter(l -> l.startsWith("Message-ID: ") || l.startsWith("Date: ")).toList();
+        assertEquals(List.of("Date: Tue, 14 Nov 2023 22:13:20 +0000", "Message-ID: <" + id + ">",
+                "Date: Tue, 14 Nov 2023 22:13:20 +0000", "Message-ID: <" + id + ">"), headers);
+    }
+
+    @Test
+    void namesTheBoundWhenAReplyLineIsTooLong() {
+        server.on("EHLO", "250-" + "z".repeat(600) + "\r\n250 ok");
         engine();
         SendResult r = send();
         assertEquals(FailureCause.PROTOCOL_ERROR, r.cause(), r::toString);
+        assertEquals("reply line over 512 bytes", r.detail());
+        assertTrue(r.toString().contains("reply line over 512 bytes"), r::toString);
+        assertTrue(transcript.toString().contains("=== reply line over 512 bytes"), transcript::toString);
     }
 
     @Test

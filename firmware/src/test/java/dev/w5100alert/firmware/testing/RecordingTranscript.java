@@ -14,6 +14,15 @@ public final class RecordingTranscript implements SmtpTranscript {
     }
 
     @Override
+    public synchronized void line(boolean fromClient, boolean insideTls, byte[] b, int off, int len) {
+        if (!insideTls) {
+            line(fromClient, b, off, len);
+            return;
+        }
+        text.append(fromClient ? " ~> " : "<~ ").append(new String(b, off, len, StandardCharsets.UTF_8)).append('\n');
+    }
+
+    @Override
     public synchronized void event(String t) {
         text.append("=== ").append(t).append('\n');
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * SPI frames the driver spends to move a payload, counted by the simulator, beside the lower bound
- * of one frame per payload byte. Prints a line per case (the figures in notes/hal.md):
+ * of one frame per payload byte. Prints a line per case (the figures in docs/driver.md):
  * <pre>mvn -B -pl w5100-sim -am verify -Dtest=FrameCostReportTest -Dsurefire.failIfNoSpecifiedTests=false | grep FRAMES</pre>
  * "moving" counts the frames of calls that moved data (deterministic); "all" adds the polls that found
  * nothing yet or waited for SEND_OK (these depend on loopback timing).
