@@ -94,6 +94,7 @@ final class SimSocket {
     private long synDoneAt;
     /** UDP: the destination the last answered ARP resolved (valid while {@link #arpCacheValid}). */
     private int arpCachedAddress;
+    private VirtualNetwork.Host arpCachedHost;
     private boolean arpCacheValid;
     private long synTimeoutAt = NEVER;
     private long sendTimeoutAt = NEVER;
@@ -331,6 +332,7 @@ final class SimSocket {
         }
         putPeerMac(arpTarget);
         arpCachedAddress = destAddress;
+        arpCachedHost = destHost;
         arpCacheValid = true;
         if (tcpMode) {
             startTcpConnect();
@@ -471,7 +473,7 @@ final class SimSocket {
                 if (sim.udpArpCache && arpCacheValid && destAddress == arpCachedAddress && !sim.faults.arpNoAnswer) {
                     // The datasheet is silent on repeated SENDs to the same DIPR; the W5200/W5500 documents
                     // say ARP runs only when the destination changed: the datagram leaves at once.
-                    destHost = sim.network.host(destAddress);
+                    destHost = arpCachedHost; // no lookup (and no boxing) on this path
                     sendDatagram();
                     return;
                 }
