@@ -34,6 +34,12 @@ public final class UdpSocket extends W5100Socket {
         loadPointers();
     }
 
+    /** {@link #sendPoll} result: neither SEND_OK nor an ARP timeout yet. */
+    public static final int PENDING = -3;
+
+    /** Length of the datagram {@link #sendStart} put out, while it is pending; 0 otherwise. */
+    private int pendingLength;
+
     /**
      * Sends one datagram of {@code len} (1..TX buffer size) bytes to {@code ip:port} and waits for
      * SEND_OK; an ARP that gets no answer ends it with {@link SocketFailure#UNREACHABLE} (the socket
@@ -44,6 +50,34 @@ public final class UdpSocket extends W5100Socket {
      * @return {@code len}, or {@link #FAILED} with {@link #failure()} saying why
      */
     public int sendTo(int ip, int port, byte[] src, int off, int len) {
+        int started = sendStart(ip, port, src, off, len);
+        if (started < 0) {
+            return started;
+        }
+        long deadline = clock.nanoTime() + sendGiveUpNanos();
+        clock.progress(); // a new wait: start at the spinning end
+        for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
+            int r = sendPoll();
+            if (r != PENDING) {
+                return r;
+            }
+            if (clock.nanoTime() - deadline >= 0) {
+                break;
+            }
+            clock.idleUntil(deadline);
+        }
+        return sendGiveUp();
+    }
+
+    /**
+     * Non-blocking half of {@link #sendTo}: writes the datagram, issues SEND and returns; then call
+     * {@link #sendPoll} (one SPI frame each) until it is not {@link #PENDING}, and {@link #sendGiveUp}
+     * if {@link #sendGiveUpNanos} pass first. What an ARP probe (DHCP's address-in-use check) uses so
+     * the loop does not stand still for the chip's ARP give-up time.
+     *
+     * @return {@code len}, or {@link #FAILED} with {@link #failure()} saying why
+     */
+    public int sendStart(int ip, int port, byte[] src, int off, int len) {
         checkRange(src, off, len);
         if (len == 0) {
             throw new IllegalArgumentException("zero-length UDP datagrams are not sent (W5100 errata: can lock the chip)");
@@ -60,6 +94,9 @@ public final class UdpSocket extends W5100Socket {
             }
             throw new IllegalStateException("socket is closed");
         }
+        if (pendingLength != 0) {
+            throw new IllegalStateException("a datagram is still being sent: sendPoll() first");
+        }
         failure = SocketFailure.NONE;
         if (ip != destIp) {
             for (int k = 0; k < 4; k++) {
@@ -75,35 +112,67 @@ public final class UdpSocket extends W5100Socket {
             terminate(SocketFailure.CHIP_ERROR);
             return FAILED;
         }
-        long deadline = clock.nanoTime() + driver.config().arpGiveUpNanos() + W5100Driver.COMMAND_TIMEOUT_NANOS * 4;
-        clock.progress(); // a new wait: start at the spinning end
-        for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
-            int i = batch.read(regIr);
-            batch.run();
-            int ir = batch.value(i);
-            if ((ir & IR_SEND_OK) != 0) {
-                batch.write(regIr, IR_SEND_OK);
-                batch.run();
-                return len;
-            }
-            if ((ir & IR_TIMEOUT) != 0) {
-                batch.write(regIr, IR_TIMEOUT);
-                batch.run();
-                // The chip keeps the datagram's bytes "sent": TX_WR stays where we put it.
-                destPort = -1; // make the next send rewrite the destination (and retry ARP)
-                destIp = 0;
-                failure = SocketFailure.UNREACHABLE;
-                return FAILED;
-            }
-            if (clock.nanoTime() - deadline >= 0) {
-                break;
-            }
-            clock.idleUntil(deadline);
+        pendingLength = len;
+        return len;
+    }
+
+    /**
+     * Reads Sn_IR once for the datagram {@link #sendStart} put out.
+     *
+     * @return its length once SEND_OK came, {@link #PENDING}, or {@link #FAILED} with
+     *         {@link SocketFailure#UNREACHABLE} when ARP got no answer (the socket stays open)
+     */
+    public int sendPoll() {
+        if (pendingLength == 0) {
+            throw new IllegalStateException("no datagram is being sent");
         }
-        // Errata: a SEND racing an incoming packet may never get SEND_OK. If the chip has nevertheless
-        // taken every byte (free size back to the whole buffer, 4 frames on this rare path), the
-        // datagram went out and the socket is fine; otherwise its TX state is unknown, so give it up
-        // rather than risk a stuck TX buffer.
+        if (!open) {
+            pendingLength = 0;
+            return FAILED;
+        }
+        int i = batch.read(regIr);
+        batch.run();
+        int ir = batch.value(i);
+        if ((ir & IR_SEND_OK) != 0) {
+            batch.write(regIr, IR_SEND_OK);
+            batch.run();
+            int len = pendingLength;
+            pendingLength = 0;
+            return len;
+        }
+        if ((ir & IR_TIMEOUT) != 0) {
+            batch.write(regIr, IR_TIMEOUT);
+            batch.run();
+            // The chip keeps the datagram's bytes "sent": TX_WR stays where we put it.
+            destPort = -1; // make the next send rewrite the destination (and retry ARP)
+            destIp = 0;
+            failure = SocketFailure.UNREACHABLE;
+            pendingLength = 0;
+            return FAILED;
+        }
+        return PENDING;
+    }
+
+    /** How long a datagram may stay {@link #PENDING}: the chip's ARP give-up time plus a margin. */
+    public long sendGiveUpNanos() {
+        return driver.config().arpGiveUpNanos() + W5100Driver.COMMAND_TIMEOUT_NANOS * 4;
+    }
+
+    /**
+     * Ends a datagram that stayed {@link #PENDING} past {@link #sendGiveUpNanos}.
+     * Errata: a SEND racing an incoming packet may never get SEND_OK. If the chip has nevertheless
+     * taken every byte (free size back to the whole buffer, 4 frames on this rare path), the
+     * datagram went out and the socket is fine; otherwise its TX state is unknown, so give it up
+     * rather than risk a stuck TX buffer.
+     *
+     * @return its length if it went out, else {@link #FAILED} ({@link SocketFailure#TIMED_OUT}, socket closed)
+     */
+    public int sendGiveUp() {
+        int len = pendingLength;
+        pendingLength = 0;
+        if (!open) {
+            return FAILED;
+        }
         int fsr = queueCounterReads(regTxFsr);
         batch.run();
         if (stableCounter(fsr, regTxFsr) == txSize) {
@@ -167,6 +236,34 @@ public final class UdpSocket extends W5100Socket {
     /** Full data length of the datagram last returned by {@link #receive} (may exceed what was copied). */
     public int datagramLength() {
         return datagramLength;
+    }
+
+    /**
+     * Moves this open socket to another local port (0 = the next ephemeral one), on the same slot:
+     * CLOSE, Sn_PORT, OPEN. A DNS resolver uses it for a fresh source port per query (RFC 5452)
+     * without allocating a new handle. Datagrams waiting on the old port are dropped.
+     *
+     * @throws W5100Exception if the chip does not re-open it (the socket is closed then)
+     * @throws IllegalStateException if the socket is closed
+     */
+    public void rebind(int localPort) {
+        if (localPort < 0 || localPort > 0xFFFF) {
+            throw new IllegalArgumentException("port must be 0..65535: " + localPort);
+        }
+        if (!open) {
+            throw new IllegalStateException("socket is closed");
+        }
+        open = false;
+        destIp = 0;
+        destPort = -1;
+        pendingLength = 0;
+        try {
+            driver.reopenUdp(this, localPort);
+        } catch (W5100Exception e) {
+            failure = SocketFailure.CHIP_ERROR;
+            driver.release(this);
+            throw e;
+        }
     }
 
     /** CLOSE; the slot is free afterwards. Safe to call twice. */

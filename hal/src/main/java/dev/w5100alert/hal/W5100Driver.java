@@ -50,6 +50,10 @@ public final class W5100Driver {
     final FrameBatch batch;
     private final W5100Socket[] owners = new W5100Socket[SOCKETS];
     private NetworkConfig config;
+    /** SIPR, SUBR and GAR as last written (by {@link #configure} or {@link #setAddress}). */
+    private int sipr;
+    private int subr;
+    private int gar;
     private int nextEphemeral = EPHEMERAL_FIRST;
     /** Whether /INT is wired, so IMR lets the sockets in use drive it. */
     private boolean interrupts;
@@ -256,6 +260,44 @@ public final class W5100Driver {
         }
         batch.run();
         this.config = config;
+        this.sipr = config.ip();
+        this.subr = config.subnet();
+        this.gar = config.gateway();
+    }
+
+    /**
+     * Rewrites only the address registers (GAR, SUBR, SIPR; one bus transfer, 12 frames) while sockets
+     * stay open: what a DHCP client does when it gets, renews into a new, or loses a lease.
+     * {@code ip} 0 means unaddressed: only broadcasts should be sent then (datasheet errata: ARP with
+     * source IP 0.0.0.0 misbehaves). Writes nothing when the values are those already written, so a
+     * renewal that keeps its lease costs no frames here. Allocates nothing.
+     */
+    public void setAddress(int ip, int subnet, int gateway) {
+        requireConfigured();
+        if (ip == -1) {
+            throw new IllegalArgumentException("own IP must not be the broadcast address 255.255.255.255");
+        }
+        if (ip == sipr && subnet == subr && gateway == gar) {
+            return;
+        }
+        for (int k = 0; k < 4; k++) {
+            batch.write(GAR + k, gateway >>> (24 - 8 * k));
+        }
+        for (int k = 0; k < 4; k++) {
+            batch.write(SUBR + k, subnet >>> (24 - 8 * k));
+        }
+        for (int k = 0; k < 4; k++) {
+            batch.write(SIPR + k, ip >>> (24 - 8 * k));
+        }
+        batch.run();
+        sipr = ip;
+        subr = subnet;
+        gar = gateway;
+    }
+
+    /** SIPR as last written: the configured address, the leased one, or 0 while unaddressed. */
+    public int address() {
+        return sipr;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -283,8 +325,25 @@ public final class W5100Driver {
             for (int k = 1; k < 4; k++) {
                 batch.read(SUBR + k);
             }
+            int mac = -1;
+            if (sipr == 0) {
+                // Unaddressed (DHCP between leases): a reset chip also reads SIPR 0, so the MAC tells.
+                mac = batch.read(SHAR);
+                for (int k = 1; k < 6; k++) {
+                    batch.read(SHAR + k);
+                }
+            }
             batch.run();
-            return value32(first) == config.ip() && value32(subnet) == config.subnet();
+            if (mac >= 0) {
+                long got = 0;
+                for (int k = 0; k < 6; k++) {
+                    got = (got << 8) | batch.value(mac + k);
+                }
+                if (got != config.mac()) {
+                    return false;
+                }
+            }
+            return value32(first) == sipr && value32(subnet) == subr;
         } catch (SpiException e) {
             return false;
         }
@@ -447,6 +506,11 @@ public final class W5100Driver {
         if (interrupts) {
             writeImr(imr | (1 << s));
         }
+    }
+
+    /** Re-opens a live UDP handle on another local port (CLOSE, Sn_PORT, OPEN); no allocation. */
+    void reopenUdp(UdpSocket socket, int localPort) {
+        open(socket, Sn_MR_UDP, localPort == 0 ? ephemeralPort() : localPort, SOCK_UDP);
     }
 
     /** Called by a socket when it returned to CLOSED and gave up its slot. */
