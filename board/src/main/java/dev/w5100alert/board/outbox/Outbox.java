@@ -460,6 +460,35 @@ public final class Outbox implements AutoCloseable {
         return delay;
     }
 
+    /**
+     * A failure that needs the user (TLS could not be set up as configured: certificate refused, STARTTLS missing,
+     * the board's clock not set). Retrying unchanged cannot help, but the user may fix the server or the clock may
+     * get set, so the alert is kept and retried at the slowest rate only ({@code retry-max}, with jitter), logged at
+     * ERROR on every attempt; it still fails for good after {@code giveUpAfter}. Returns the delay in nanoseconds,
+     * or -1 when the alert was given up.
+     */
+    public long needsUserFailure(long id, String reason, long nowNanos, long nowMillis) throws IOException {
+        Pending p = pending.get(id);
+        if (p == null) {
+            return -1;
+        }
+        p.attempts++;
+        p.released = false;
+        if (nowMillis - p.alert.createdMillis() > giveUpAfterMillis) {
+            permanentFailure(id, "gave up after " + p.attempts + " attempts over "
+                    + ((nowMillis - p.alert.createdMillis()) / 1000) + " s; last error: " + reason);
+            return -1;
+        }
+        long delay = backoff.delay(Integer.MAX_VALUE); // the capped delay: the slowest retry rate
+        p.notBeforeNanos = nowNanos + delay;
+        p.nextTryMillis = nowMillis + delay / 1_000_000L;
+        p.lastError = reason.length() > MAX_ERROR_CHARS ? reason.substring(0, MAX_ERROR_CHARS) : reason;
+        append(Journal.ATTEMPT, id, attemptBody(p));
+        log.error(C, "alert " + id + " (" + p.alert.sensor() + ") not sent, attempt " + p.attempts + ": " + reason
+                + "; this needs a change of settings, retry in " + (delay / 1_000_000) + " ms");
+        return delay;
+    }
+
     /** The server refused the message for good (5xx), it expired or was dropped: recorded, logged, removed. */
     public void permanentFailure(long id, String reason) throws IOException {
         Pending p = pending.get(id);
