@@ -3,7 +3,6 @@ package dev.w5100alert.board.config;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -74,18 +73,12 @@ public final class PemCertificates {
 
     /** Reads and parses {@code file}; {@code nowMillis} only feeds the warning about expired certificates. */
     public static Loaded load(Path file, long nowMillis) throws Problem {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new Problem("file " + file + " does not exist or cannot be read");
-        }
         byte[] bytes;
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw new Problem("file " + file + " is larger than " + MAX_BYTES + " bytes; it should hold only "
-                        + "the CA certificates to trust");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new Problem("file " + file + " cannot be read: " + e.getClass().getSimpleName());
+            // The same guard as every other file the configuration names: a regular file, read with a hard bound.
+            bytes = BoundedFile.read(file, MAX_BYTES);
+        } catch (BoundedFile.Problem e) {
+            throw new Problem("file " + file + " " + e.getMessage());
         }
         return parse(file.toString(), bytes, nowMillis);
     }

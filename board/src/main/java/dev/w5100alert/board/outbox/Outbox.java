@@ -439,25 +439,7 @@ public final class Outbox implements AutoCloseable {
      * in nanoseconds, or -1 when the alert was given up.
      */
     public long transientFailure(long id, String reason, long nowNanos, long nowMillis) throws IOException {
-        Pending p = pending.get(id);
-        if (p == null) {
-            return -1;
-        }
-        p.attempts++;
-        p.released = false;
-        if (nowMillis - p.alert.createdMillis() > giveUpAfterMillis) {
-            permanentFailure(id, "gave up after " + p.attempts + " attempts over "
-                    + ((nowMillis - p.alert.createdMillis()) / 1000) + " s; last error: " + reason);
-            return -1;
-        }
-        long delay = backoff.delay(p.attempts);
-        p.notBeforeNanos = nowNanos + delay;
-        p.nextTryMillis = nowMillis + delay / 1_000_000L;
-        p.lastError = reason.length() > MAX_ERROR_CHARS ? reason.substring(0, MAX_ERROR_CHARS) : reason;
-        append(Journal.ATTEMPT, id, attemptBody(p));
-        log.warn(C, "alert " + id + " (" + p.alert.sensor() + ") not sent, attempt " + p.attempts + ": " + reason
-                + "; retry in " + (delay / 1_000_000) + " ms");
-        return delay;
+        return retryLater(id, reason, nowNanos, nowMillis, false);
     }
 
     /**
@@ -468,6 +450,12 @@ public final class Outbox implements AutoCloseable {
      * or -1 when the alert was given up.
      */
     public long needsUserFailure(long id, String reason, long nowNanos, long nowMillis) throws IOException {
+        return retryLater(id, reason, nowNanos, nowMillis, true);
+    }
+
+    /** Counts the attempt, then gives the alert up when it is too old or schedules and records the next try. */
+    private long retryLater(long id, String reason, long nowNanos, long nowMillis, boolean needsUser)
+            throws IOException {
         Pending p = pending.get(id);
         if (p == null) {
             return -1;
@@ -479,13 +467,18 @@ public final class Outbox implements AutoCloseable {
                     + ((nowMillis - p.alert.createdMillis()) / 1000) + " s; last error: " + reason);
             return -1;
         }
-        long delay = backoff.delay(Integer.MAX_VALUE); // the capped delay: the slowest retry rate
+        // A failure that needs the user waits the capped delay: the slowest retry rate.
+        long delay = backoff.delay(needsUser ? Integer.MAX_VALUE : p.attempts);
         p.notBeforeNanos = nowNanos + delay;
         p.nextTryMillis = nowMillis + delay / 1_000_000L;
         p.lastError = reason.length() > MAX_ERROR_CHARS ? reason.substring(0, MAX_ERROR_CHARS) : reason;
         append(Journal.ATTEMPT, id, attemptBody(p));
-        log.error(C, "alert " + id + " (" + p.alert.sensor() + ") not sent, attempt " + p.attempts + ": " + reason
-                + "; this needs a change of settings, retry in " + (delay / 1_000_000) + " ms");
+        String line = "alert " + id + " (" + p.alert.sensor() + ") not sent, attempt " + p.attempts + ": " + reason;
+        if (needsUser) {
+            log.error(C, line + "; this needs a change of settings, retry in " + (delay / 1_000_000) + " ms");
+        } else {
+            log.warn(C, line + "; retry in " + (delay / 1_000_000) + " ms");
+        }
         return delay;
     }
 
