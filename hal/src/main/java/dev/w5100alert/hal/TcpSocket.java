@@ -279,12 +279,13 @@ public final class TcpSocket extends W5100Socket {
     /** Blocking connect: {@link #connectStart} then {@link #connectPoll} until final or the deadline. */
     public ConnectOutcome connect(int ip, int port, long timeoutNanos) {
         connectStart(ip, port, timeoutNanos);
+        clock.progress();
         for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
             ConnectOutcome o = connectPoll();
             if (o.isFinal()) {
                 return o;
             }
-            clock.idle();
+            clock.idleUntil(connectDeadline);
         }
         terminate(SocketFailure.TIMED_OUT);
         return ConnectOutcome.TIMED_OUT;
@@ -385,7 +386,8 @@ public final class TcpSocket extends W5100Socket {
 
     /**
      * Reads what the chip has received, up to {@code len} bytes, and frees that room (RECV). Never
-     * waits. Costs 5 SPI frames per poll plus about {@code n + 4} for n bytes read.
+     * waits. Costs 3 SPI frames per poll that finds nothing (4 with /INT wired), plus about
+     * {@code n + 6} for n bytes read.
      *
      * @return bytes read (0 = nothing yet), {@link #EOF} once the peer closed and all data was read,
      *         or {@link #FAILED}
@@ -395,12 +397,23 @@ public final class TcpSocket extends W5100Socket {
         if (!checkConnected()) {
             return FAILED;
         }
+        if (driver.interruptsWired()) {
+            // Datasheet 4.2, Sn_IR: the bit stays set (and /INT low) until written 1; clear RECV before
+            // reading RSR, so data arriving after the read sets it, and pulls /INT, again.
+            batch.write(regIr, IR_RECV);
+        }
         // Sn_SR first: data that arrived before a FIN or RST is then counted by the RSR read after it.
         int srIndex = batch.read(regSr);
-        int rsrIndex = queueCounterReads(regRxRsr);
+        int rsrIndex = batch.read(regRxRsr);
+        batch.read(regRxRsr + 1);
         batch.run();
         int sr = batch.value(srIndex);
-        int rsr = stableCounter(rsrIndex, regRxRsr);
+        int rsr = batch.value16(rsrIndex);
+        // An idle poll costs 3 frames: a zero RSR is taken as "nothing yet" (a read torn by an update can
+        // only delay data to the next poll), unless the socket is closing, where it would end the stream.
+        if (rsr != 0 || sr == SOCK_CLOSE_WAIT || sr == SOCK_CLOSED) {
+            rsr = confirmCounter(rsr, regRxRsr);
+        }
         if (rsr == 0) {
             if (sr == SOCK_CLOSE_WAIT) {
                 peerClosed = true;
@@ -435,6 +448,7 @@ public final class TcpSocket extends W5100Socket {
             return false;
         }
         long deadline = clock.nanoTime() + timeoutNanos;
+        clock.progress(); // a new wait: start at the spinning end
         for (int polls = 0; sendPending && polls < W5100Driver.MAX_POLLS; polls++) {
             int i = batch.read(regIr);
             batch.run();
@@ -451,7 +465,7 @@ public final class TcpSocket extends W5100Socket {
             if (clock.nanoTime() - deadline >= 0) {
                 return false;
             }
-            clock.idle();
+            clock.idleUntil(deadline);
         }
         return !sendPending;
     }
@@ -464,6 +478,7 @@ public final class TcpSocket extends W5100Socket {
     public int sendFully(byte[] src, int off, int len, long timeoutNanos) {
         checkRange(src, off, len);
         long deadline = clock.nanoTime() + timeoutNanos;
+        clock.progress(); // a new wait: start at the spinning end
         int sent = 0;
         for (int polls = 0; sent < len && polls < W5100Driver.MAX_POLLS; polls++) {
             int n = send(src, off + sent, len - sent);
@@ -475,7 +490,7 @@ public final class TcpSocket extends W5100Socket {
                 if (clock.nanoTime() - deadline >= 0) {
                     return sent;
                 }
-                clock.idle();
+                clock.idleUntil(deadline);
             }
         }
         long left = deadline - clock.nanoTime();
@@ -493,12 +508,13 @@ public final class TcpSocket extends W5100Socket {
      */
     public int receive(byte[] dst, int off, int len, long timeoutNanos) {
         long deadline = clock.nanoTime() + timeoutNanos;
+        clock.progress(); // a new wait: start at the spinning end
         for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
             int n = receive(dst, off, len);
             if (n != 0 || len == 0 || clock.nanoTime() - deadline >= 0) {
                 return n;
             }
-            clock.idle();
+            clock.idleUntil(deadline);
         }
         return 0;
     }
@@ -515,6 +531,7 @@ public final class TcpSocket extends W5100Socket {
             return false;
         }
         long deadline = clock.nanoTime() + timeoutNanos;
+        clock.progress(); // a new wait: start at the spinning end
         boolean graceful = false;
         if (phase == PHASE_CONNECTED) {
             flush(timeoutNanos);
@@ -529,7 +546,7 @@ public final class TcpSocket extends W5100Socket {
                     if (clock.nanoTime() - deadline >= 0) {
                         break;
                     }
-                    clock.idle();
+                    clock.idleUntil(deadline);
                 }
             }
         }

@@ -45,6 +45,7 @@ final class Target implements AutoCloseable {
     private final java.io.Closeable board;
     final DemoMailServer embedded;
     private final Path outboxDir;
+    private PrintStream summaryTo;
 
     private Target(BoardStack stack, java.io.Closeable board, DemoMailServer embedded, Path outboxDir) {
         this.stack = stack;
@@ -84,7 +85,9 @@ final class Target implements AutoCloseable {
         }
         try {
             SimulatedBoard sim = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log, transcript);
-            return new Target(sim.stack, sim, embedded, outboxDir);
+            Target t = new Target(sim.stack, sim, embedded, outboxDir);
+            t.summaryTo = out; // a simulated run ends with the chip's bus figures
+            return t;
         } catch (IOException | RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -95,6 +98,9 @@ final class Target implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (summaryTo != null) {
+            summaryTo.println(((SimulatedBoard) board).chipSummary());
+        }
         try {
             board.close();
         } finally {

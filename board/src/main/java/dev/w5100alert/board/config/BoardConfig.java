@@ -56,8 +56,22 @@ public record BoardConfig(
         }
     }
 
-    /** Where the chip sits on the Pi: SPI bus/chip select/clock and the BCM pin wired to /RESET (-1: not wired). */
-    public record Hardware(int spiBus, int spiChipSelect, int spiClockHz, int resetPin) { }
+    /**
+     * Where the chip sits on the Pi: SPI bus/chip select/clock, the BCM pins wired to /RESET and /INT (-1: not
+     * wired), and which SPI binding talks to it.
+     */
+    public record Hardware(int spiBus, int spiChipSelect, int spiClockHz, int resetPin, int intPin, SpiDriver spiDriver) {
+        /** Without /INT, on the default binding. */
+        public Hardware(int spiBus, int spiChipSelect, int spiClockHz, int resetPin) {
+            this(spiBus, spiChipSelect, spiClockHz, resetPin, -1, SpiDriver.SPIDEV);
+        }
+    }
+
+    /**
+     * {@code hardware.spi-driver}: {@code spidev} batches a transfer's frames into one
+     * {@code SPI_IOC_MESSAGE} ioctl; {@code pi4j} makes one Pi4J call per frame (the fallback).
+     */
+    public enum SpiDriver { SPIDEV, PI4J }
 
     /**
      * The mail server and the envelope. The password is held here only in memory; {@link #toString()}

@@ -61,7 +61,7 @@ public final class ConfigParser {
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "network", Set.of("mac", "ip", "subnet", "gateway"),
-            "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin"),
+            "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin", "int-pin", "spi-driver"),
             "smtp", Set.of("server", "port", "helo", "sender", "recipients", "username", "password",
                     "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout",
                     "timeout-connect", "timeout-greeting", "timeout-ehlo", "timeout-auth", "timeout-mail",
@@ -487,6 +487,13 @@ public final class ConfigParser {
             if (hardware != null && hardware.resetPin() >= 0) {
                 pins.put(hardware.resetPin(), "hardware.reset-pin");
             }
+            if (hardware != null && hardware.intPin() >= 0) {
+                String other = pins.putIfAbsent(hardware.intPin(), "hardware.int-pin");
+                if (other != null) {
+                    error(sections.get("hardware").entries.get("int-pin").line(), "hardware.int-pin",
+                            "GPIO " + hardware.intPin() + " is already used by " + other);
+                }
+            }
             if (sensors.isEmpty()) {
                 error(0, "sensor", "no [sensor NAME] section; at least one sensor is needed");
             }
@@ -669,7 +676,22 @@ public final class ConfigParser {
             if (re != null && !re.value().equals("none")) {
                 reset = integer(s, "reset-pin", -1, 0, 27, false);
             }
-            return new BoardConfig.Hardware(bus, cs, hz, reset);
+            int intPin = -1;
+            Entry ie = entry(s, "int-pin", false);
+            if (ie != null && !ie.value().equals("none")) {
+                intPin = integer(s, "int-pin", -1, 0, 27, false);
+            }
+            BoardConfig.SpiDriver driver = BoardConfig.SpiDriver.SPIDEV;
+            Entry de = entry(s, "spi-driver", false);
+            if (de != null) {
+                switch (de.value()) {
+                    case "spidev" -> driver = BoardConfig.SpiDriver.SPIDEV;
+                    case "pi4j" -> driver = BoardConfig.SpiDriver.PI4J;
+                    default -> error(de.line(), "hardware.spi-driver", "'" + abbreviate(de.value())
+                            + "' must be spidev or pi4j");
+                }
+            }
+            return new BoardConfig.Hardware(bus, cs, hz, reset, intPin, driver);
         }
 
         BoardConfig.Smtp smtp(Path baseDir, Path source) {

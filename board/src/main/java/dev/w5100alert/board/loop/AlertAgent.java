@@ -58,9 +58,6 @@ public final class AlertAgent implements SensorEventQueue.Sink {
 
     /** Scanning the outbox for a due alert is O(pending): do it when something may be due, at least every 100 ms. */
     private static final long MAX_SCAN_GAP_NANOS = 100_000_000L;
-    /** After this many idle cycles in a row, {@link #run} parks longer between cycles (saves the Pi's CPU). */
-    private static final int SPIN_IDLE_CYCLES = 1000;
-    private static final long PARK_NANOS = 2_000_000L;
 
     private long nextScan;
     private Alert inFlight;
@@ -141,6 +138,36 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         raw[sensor] = active;
         rawNanos[sensor] = nanos;
         rawMillis[sensor] = epochMillis;
+    }
+
+    /**
+     * The earliest time a timer of this loop is due (outbox scan, chip probe, a debounce ending, the SMTP
+     * stage deadline of the send in flight), so {@link #run}'s wait never parks past it. Sensor edges
+     * and /INT wake the wait through the clock instead.
+     */
+    public long nextDeadline(long now) {
+        long next = nextScan - now > 0 ? nextScan : now + MAX_SCAN_GAP_NANOS;
+        if (nextHealthCheck - next < 0) {
+            next = nextHealthCheck;
+        }
+        for (int i = 0; i < raw.length; i++) {
+            long end = rawNanos[i] + debounceNanos[i];
+            if (raw[i] != reported[i] && end - next < 0) {
+                next = end;
+            }
+        }
+        if (inFlight != null) {
+            long stage = transport.deadline(now);
+            if (stage - now > 0 && stage - next < 0) {
+                next = stage;
+            }
+        }
+        return next;
+    }
+
+    /** Any thread: wakes {@link #run}'s wait (the stop signal was raised). */
+    public void wakeUp() {
+        clock.wake();
     }
 
     /**
@@ -398,15 +425,14 @@ public final class AlertAgent implements SensorEventQueue.Sink {
      */
     public void run(BooleanSupplier stop, long graceNanos) throws IOException {
         try {
-            int idleCycles = 0;
             while (!stop.getAsBoolean()) {
-                if (doWork(clock.nanoTime()) > 0) {
-                    idleCycles = 0;
-                } else if (++idleCycles < SPIN_IDLE_CYCLES || inFlight != null) {
-                    clock.idle();
+                long now = clock.nanoTime();
+                if (doWork(now) > 0) {
+                    clock.progress();
                 } else {
-                    // Nothing happening: a 2 ms park keeps sensor latency low and the CPU nearly idle.
-                    java.util.concurrent.locks.LockSupport.parkNanos(PARK_NANOS);
+                    // The one wait: backs off to a few ms while polling, parks to the next deadline with
+                    // /INT wired; a sensor edge or /INT wakes it at once.
+                    clock.idleUntil(nextDeadline(now));
                 }
             }
             finishOrPark(graceNanos);
@@ -426,7 +452,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                 lastResort(e, now);
             }
             if (inFlight != null) {
-                clock.idle();
+                clock.idleUntil(deadline);
             }
         }
         if (inFlight != null) {
@@ -446,7 +472,9 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                 return true;
             }
             if (w == 0) {
-                clock.idle();
+                clock.idleUntil(Math.min(deadlineNanos, nextDeadline(clock.nanoTime())));
+            } else {
+                clock.progress();
             }
         }
         return idle();

@@ -70,6 +70,9 @@ public final class SimulatedBoard implements java.io.Closeable {
             CountingResetLine reset = new CountingResetLine(sim);
             BoardStack stack = BoardStack.create(config, sim, reset, clock, log, transcript, outboxDir,
                     s::active, s.levels(), stackEvents, healthCheckNanos, 42);
+            if (config.hardware().intPin() >= 0) {
+                stack.interruptLine(new SimulatedInterruptLine(sim)); // hardware.int-pin: the model's /INT
+            }
             return new SimulatedBoard(sim, pi4j, sensors, stack, reset);
         } catch (IOException | RuntimeException e) {
             if (sensors != null) {
@@ -97,6 +100,12 @@ public final class SimulatedBoard implements java.io.Closeable {
             }
             sim.setResetAsserted(asserted);
         }
+    }
+
+    /** The closing line of the simulated commands: {@code simulated chip: N SPI frames, M socket commands}. */
+    public String chipSummary() {
+        return "simulated chip: " + sim.counters().frames() + " SPI frames, " + sim.counters().commands()
+                + " socket commands";
     }
 
     /** How many times the board pulled the chip's /RESET low (bring-up and every recovery). */
