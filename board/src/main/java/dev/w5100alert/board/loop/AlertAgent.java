@@ -402,8 +402,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                     checkChip = true; // a timeout may mean the chip died under us
                 }
                 case AUTH_FAILED -> {
-                    log.error(C, "SMTP authentication failed (" + d.detail()
-                            + "); check smtp.username and the password source");
+                    log.error(C, "SMTP authentication failed: " + d.detail()); // the detail ends with its advice
                     outbox.transientFailure(a.id(), d.detail(), now, clock.epochMillis());
                 }
                 case TLS_FAILED -> outbox.needsUserFailure(a.id(), d.detail(), now, clock.epochMillis());

@@ -4,6 +4,7 @@ import dev.w5100alert.board.alert.Alert;
 import dev.w5100alert.firmware.mail.ByteText;
 import dev.w5100alert.firmware.mail.MailMessage;
 import dev.w5100alert.firmware.mail.MessageLimits;
+import dev.w5100alert.firmware.smtp.FailureCause;
 import dev.w5100alert.firmware.smtp.SendResult;
 import dev.w5100alert.firmware.smtp.SmtpEngine;
 import java.nio.charset.StandardCharsets;
@@ -110,8 +111,25 @@ public final class EngineTransport implements MailTransport {
         return switch (r.outcome()) {
             case DELIVERED -> new Delivery(Delivery.Kind.DELIVERED, r.replyCode(), detail, r.refusedCount());
             case PERMANENT_FAILURE -> new Delivery(Delivery.Kind.PERMANENT, r.replyCode(), detail, 0);
-            case AUTH_FAILURE -> new Delivery(Delivery.Kind.AUTH_FAILED, r.replyCode(), detail, 0);
+            case AUTH_FAILURE -> new Delivery(Delivery.Kind.AUTH_FAILED, r.replyCode(),
+                    detail + "; " + authAdvice(r.cause()), 0);
             case TRANSIENT_FAILURE, PENDING -> new Delivery(Delivery.Kind.TRANSIENT, r.replyCode(), detail, 0);
+        };
+    }
+
+    /**
+     * What to change after an authentication failure. Only a refusal of the credentials themselves points at the
+     * user name and password; a server that offers no usable mechanism, or a password that may not cross without
+     * TLS, is a matter of other settings.
+     */
+    static String authAdvice(FailureCause cause) {
+        return switch (cause) {
+            case AUTH_NOT_OFFERED -> "the server offers no AUTH mechanism the board can use (PLAIN or LOGIN, as "
+                    + "smtp.auth allows): check smtp.auth and smtp.port (a submission port, 587 or 465, offers AUTH), "
+                    + "or remove smtp.username when this server takes mail without AUTH";
+            case PLAINTEXT_AUTH_FORBIDDEN -> "the password is not sent without TLS: set smtp.tls = starttls or "
+                    + "implicit, or allow-plaintext-auth = true for a server on a network you trust";
+            default -> "check smtp.username and the password source";
         };
     }
 
