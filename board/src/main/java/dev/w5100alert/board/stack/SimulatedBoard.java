@@ -131,7 +131,11 @@ public final class SimulatedBoard implements java.io.Closeable {
             throw new IllegalStateException("the status page is off ([status] port)");
         }
         if (statusBridge == null) {
-            statusBridge = StatusBridge.start(sim, stack.config.status().port(), port, log);
+            int chipPort = stack.config.status().port();
+            StatusBridge bridge = StatusBridge.start(port, log);
+            // The simulator is single-threaded: only the loop reads its listener, and publishes the port to the bridge.
+            stack.status.loopTask(() -> bridge.publishChipListenPort(sim.realTcpListenPort(chipPort)));
+            statusBridge = bridge;
         }
         return statusBridge;
     }

@@ -1,7 +1,6 @@
 package dev.w5100alert.board.stack;
 
 import dev.w5100alert.board.log.Log;
-import dev.w5100alert.sim.W5100Simulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * them, as the real W5100 does. Browsers open spare connections, so the bridge takes a browser's connection to
  * the chip only once the browser has sent its first bytes, one at a time, and retries a refusal for a few
  * seconds. Only loopback is ever bound or dialled. Threads are daemons; {@link #close()} ends them.
+ *
+ * <p>The simulator is single-threaded, so the bridge never asks it for the port: the firmware loop publishes it
+ * with {@link #publishChipListenPort} (a volatile field, written only when it changes) and the bridge's threads
+ * read that.
  */
 public final class StatusBridge implements AutoCloseable {
 
@@ -28,29 +31,40 @@ public final class StatusBridge implements AutoCloseable {
     private static final int IDLE_TIMEOUT_MILLIS = 30_000;
 
     private final ServerSocket server;
-    private final W5100Simulator sim;
-    private final int chipPort;
     private final Log log;
     private final Semaphore chip = new Semaphore(1, true);
     private volatile boolean closed;
+    /** The loopback port the simulator bridges the chip's LISTEN socket to; -1 while it does not listen. */
+    private volatile int chipListenPort = -1;
 
-    private StatusBridge(ServerSocket server, W5100Simulator sim, int chipPort, Log log) {
+    private StatusBridge(ServerSocket server, Log log) {
         this.server = server;
-        this.sim = sim;
-        this.chipPort = chipPort;
         this.log = log;
     }
 
-    /** Binds 127.0.0.1:{@code port} (0: any free port) and starts forwarding to the chip's {@code chipPort}. */
-    public static StatusBridge start(W5100Simulator sim, int chipPort, int port, Log log) throws IOException {
+    /**
+     * Binds 127.0.0.1:{@code port} (0: any free port) and starts forwarding to the loopback port last given to
+     * {@link #publishChipListenPort}.
+     */
+    public static StatusBridge start(int port, Log log) throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        StatusBridge b = new StatusBridge(s, sim, chipPort, log);
+        StatusBridge b = new StatusBridge(s, log);
         Thread t = new Thread(b::acceptLoop, "status-bridge");
         t.setDaemon(true);
         t.start();
         return b;
+    }
+
+    /**
+     * Called by the firmware loop's thread (the only one that may read the simulator) with the loopback port of
+     * the chip's status socket, or -1 while it is not listening.
+     */
+    public void publishChipListenPort(int realPort) {
+        if (realPort != chipListenPort) {
+            chipListenPort = realPort;
+        }
     }
 
     /** The bound port on 127.0.0.1. */
@@ -109,7 +123,7 @@ public final class StatusBridge implements AutoCloseable {
     private Socket connectToChip() throws InterruptedException {
         long deadline = System.nanoTime() + CONNECT_RETRY_NANOS;
         while (!closed && System.nanoTime() - deadline < 0) {
-            int real = sim.realTcpListenPort(chipPort);
+            int real = chipListenPort;
             if (real > 0) {
                 Socket s = new Socket();
                 try {

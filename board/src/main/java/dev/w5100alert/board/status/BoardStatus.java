@@ -68,8 +68,23 @@ public final class BoardStatus implements LoopHooks {
         model.chipReset(ok);
     }
 
+    /** Run on the loop thread at every {@link #doWork}; volatile, as it may be installed from another thread. */
+    private volatile Runnable loopTask;
+
+    /**
+     * Installs a task the loop runs at every cycle, on its own thread: the way to hand state that only the loop
+     * may read (a single-threaded simulator's, say) to other threads. Keep it to a few field reads.
+     */
+    public void loopTask(Runnable task) {
+        this.loopTask = task;
+    }
+
     @Override
     public int doWork(long now, boolean chipUp) {
+        Runnable task = loopTask;
+        if (task != null) {
+            task.run();
+        }
         int work = 0;
         if (heartbeat != null) {
             work += heartbeat.doWork(now);
