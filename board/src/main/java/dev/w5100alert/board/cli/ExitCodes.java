@@ -29,7 +29,7 @@ public final class ExitCodes {
     static final String HELP = """
             Exit codes:
               0  success
-              1  alert not delivered (transient, permanent or authentication failure)
+              1  alert not delivered (transient, permanent, authentication or TLS failure)
               2  usage error
               3  invalid configuration file (or a file it names cannot be used)
               4  no working W5100 on SPI

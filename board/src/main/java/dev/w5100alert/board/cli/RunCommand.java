@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
  * input set the sensors' pins, so a configuration can be tried from a terminal.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the alert service on the Raspberry Pi: W5100 on SPI via Pi4J (linuxfs), sensors on "
-                + "GPIO, durable outbox. Logs to stderr (the journal under systemd). Stops cleanly on SIGTERM.",
+        description = {"Runs the alert service on the Raspberry Pi: W5100 on SPI (spidev, or Pi4J: "
+                + "hardware.spi-driver), sensors on GPIO, durable outbox. Logs to stderr (the journal under systemd). Stops cleanly on SIGTERM.",
                 "With --simulated: the same service on the simulated W5100 with mock GPIO; type lines "
                         + "'SENSOR STATE' (STATE is the sensor's active-name or inactive-name, e.g. 'door open') to "
                         + "move a sensor. It uses the configured outbox directory."},
