@@ -142,22 +142,21 @@ public final class Main implements Callable<Integer> {
 
         /** Parses and validates the file a person named, printing errors and warnings; null when invalid. */
         BoardConfig load(String file) {
-            try {
-                BoardConfig c = new ConfigParser(env).parse(file);
-                for (String w : c.warnings()) {
-                    err.println("warning: " + w);
-                }
-                return c;
-            } catch (ConfigException e) {
-                err.println(e.getMessage());
-                return null;
-            }
+            return report(parser -> parser.parse(file));
         }
 
         /** Parses and validates, printing errors and warnings; returns null (after printing) when invalid. */
         BoardConfig load(Path file) {
+            return report(parser -> parser.parse(file));
+        }
+
+        private interface Parse {
+            BoardConfig with(ConfigParser parser) throws ConfigException;
+        }
+
+        private BoardConfig report(Parse parse) {
             try {
-                BoardConfig c = new ConfigParser(env).parse(file);
+                BoardConfig c = parse.with(new ConfigParser(env));
                 for (String w : c.warnings()) {
                     err.println("warning: " + w);
                 }

@@ -75,14 +75,18 @@ public final class OutboxControl {
         files.createDirectories(dir);
         String name = "c" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         byte[] b = (line.replace('\n', ' ').replace('\r', ' ') + "\n").getBytes(StandardCharsets.UTF_8);
-        Path tmp = dir.resolve(name + ".tmp");
+        writeDurably(files, dir.resolve(name + ".tmp"), b, dir.resolve(name + ".cmd"));
+        files.forceDirectory(dir);
+        return name;
+    }
+
+    /** Writes {@code b} to {@code tmp}, forces it to storage and renames it to {@code target}: all or nothing. */
+    private static void writeDurably(OutboxFiles files, Path tmp, byte[] b, Path target) throws IOException {
         try (OutboxFiles.Handle h = files.open(tmp)) {
             h.write(0, b, 0, b.length);
             h.force();
         }
-        files.replace(tmp, dir.resolve(name + ".cmd"));
-        files.forceDirectory(dir);
-        return name;
+        files.replace(tmp, target);
     }
 
     /** The service's answer to command {@code name}, or null if it has not answered yet (then deleted). */
@@ -154,12 +158,7 @@ public final class OutboxControl {
             log.info("outbox", "command \"" + line + "\": " + answer);
             try {
                 byte[] b = (answer + "\n").getBytes(StandardCharsets.UTF_8);
-                Path tmp = dir.resolve(name + ".answer");
-                try (OutboxFiles.Handle h = files.open(tmp)) {
-                    h.write(0, b, 0, b.length);
-                    h.force();
-                }
-                files.replace(tmp, dir.resolve(name + ".done"));
+                writeDurably(files, dir.resolve(name + ".answer"), b, dir.resolve(name + ".done"));
                 files.delete(cmd);
                 files.forceDirectory(dir);
             } catch (IOException e) {
