@@ -222,13 +222,8 @@ public final class TcpSocket extends W5100Socket {
         if (!sendPending) {
             return true;
         }
-        int i = batch.read(regIr);
-        batch.run();
-        int ir = batch.value(i);
-        if ((ir & IR_SEND_OK) != 0) {
-            batch.write(regIr, IR_SEND_OK);
-            batch.run();
-            sendPending = false;
+        int ir = pollSendOk();
+        if (!sendPending) {
             return true;
         }
         if (!absorbInterrupts(ir)) {
@@ -238,6 +233,22 @@ public final class TcpSocket extends W5100Socket {
             terminate(SocketFailure.TIMED_OUT);
         }
         return false;
+    }
+
+    /**
+     * Reads Sn_IR once; when SEND_OK is set, clears it (writing 1, as the datasheet says) and ends the pending
+     * send. Returns Sn_IR as read, for the caller to look at the other bits.
+     */
+    private int pollSendOk() {
+        int i = batch.read(regIr);
+        batch.run();
+        int ir = batch.value(i);
+        if ((ir & IR_SEND_OK) != 0) {
+            batch.write(regIr, IR_SEND_OK);
+            batch.run();
+            sendPending = false;
+        }
+        return ir;
     }
 
     /**
@@ -450,13 +461,8 @@ public final class TcpSocket extends W5100Socket {
         long deadline = clock.nanoTime() + timeoutNanos;
         clock.progress(); // a new wait: start at the spinning end
         for (int polls = 0; sendPending && polls < W5100Driver.MAX_POLLS; polls++) {
-            int i = batch.read(regIr);
-            batch.run();
-            int ir = batch.value(i);
-            if ((ir & IR_SEND_OK) != 0) {
-                batch.write(regIr, IR_SEND_OK);
-                batch.run();
-                sendPending = false;
+            int ir = pollSendOk();
+            if (!sendPending) {
                 break;
             }
             if (!absorbInterrupts(ir)) {
