@@ -1,13 +1,13 @@
 package dev.w5100alert.firmware.bench;
 
 import dev.w5100alert.firmware.idle.SilentServer;
+import dev.w5100alert.firmware.idle.SimulatorInterruptLine;
 import dev.w5100alert.firmware.net.W5100TcpLink;
 import dev.w5100alert.firmware.smtp.SendResult;
 import dev.w5100alert.firmware.smtp.SmtpConfig;
 import dev.w5100alert.firmware.smtp.SmtpEngine;
 import dev.w5100alert.firmware.smtp.SmtpTimeouts;
 import dev.w5100alert.firmware.testing.AlertFixture;
-import dev.w5100alert.hal.InterruptLine;
 import dev.w5100alert.hal.Ipv4;
 import dev.w5100alert.hal.NetworkConfig;
 import dev.w5100alert.hal.ResetLine;
@@ -38,22 +38,7 @@ public final class SilentWaitProbe {
                 W5100Driver driver = new W5100Driver(sim, ResetLine.NOT_WIRED, clock);
                 if (wired) {
                     driver.interruptsWired(true);
-                    clock.waitOn(new InterruptLine() {
-                        @Override
-                        public boolean asserted() {
-                            return sim.pollInterrupt();
-                        }
-
-                        @Override
-                        public boolean wakesAsynchronously() {
-                            return false;
-                        }
-
-                        @Override
-                        public void onAssert(Runnable wakeUp) {
-                            sim.onInterrupt(wakeUp);
-                        }
-                    });
+                    clock.waitOn(new SimulatorInterruptLine(sim));
                 }
                 driver.bringUp(NetworkConfig.of(0x02_00_00_00_00_01L, Ipv4.of(192, 168, 1, 50),
                         Ipv4.of(255, 255, 255, 0), Ipv4.of(192, 168, 1, 1)));

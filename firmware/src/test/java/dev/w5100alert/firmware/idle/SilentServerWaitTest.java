@@ -41,22 +41,7 @@ class SilentServerWaitTest {
                 chip[0] = sim;
                 W5100Driver driver = new W5100Driver(sim, ResetLine.NOT_WIRED, clock);
                 if (interruptWired) {
-                    InterruptLine line = new InterruptLine() {
-                        @Override
-                        public boolean asserted() {
-                            return sim.pollInterrupt();
-                        }
-
-                        @Override
-                        public boolean wakesAsynchronously() {
-                            return false;
-                        }
-
-                        @Override
-                        public void onAssert(Runnable wakeUp) {
-                            sim.onInterrupt(wakeUp);
-                        }
-                    };
+                    InterruptLine line = new SimulatorInterruptLine(sim);
                     driver.interruptsWired(true);
                     clock.waitOn(line);
                 }
