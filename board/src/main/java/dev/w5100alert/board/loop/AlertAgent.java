@@ -461,6 +461,13 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         } else {
             log.info(C, "shutdown: nothing in flight; " + outbox.pendingCount() + " alert(s) stay queued");
         }
+        int changes = pendingChanges();
+        if (changes > 0) {
+            // Changes held back by min-interval (or still debouncing) are in memory only: say so rather than lose
+            // them in silence.
+            log.warn(C, "shutdown: " + changes + " sensor change(s) not yet in an alert are not kept (they waited for "
+                    + "min-interval or debounce); the next start reads the sensors afresh");
+        }
     }
 
     /** Runs until the outbox is empty and no change is pending, or the deadline passes. Returns idle(). */

@@ -214,6 +214,24 @@ class AlertAgentTest {
     }
 
     @Test
+    void shutdownSaysWhichChangesWaitingForMinIntervalAreNotKept() throws IOException {
+        ScriptedTransport t = new ScriptedTransport(1);
+        try (Outbox o = outbox()) {
+            AlertAgent agent = agent(o, t, ChipSupervisor.NONE);
+            edge(true);
+            runFor(agent, 1 * S);
+            assertEquals(1, t.delivered.size());
+            agent.finishOrPark(S);
+            assertFalse(log.contains("not yet in an alert"), "nothing pending, nothing to say");
+            edge(false); // inside the 60 s min-interval: coalesced, not mailed yet
+            runFor(agent, 1 * S);
+            assertEquals(1, t.delivered.size());
+            agent.finishOrPark(S);
+            assertTrue(log.contains("shutdown: 1 sensor change(s) not yet in an alert are not kept"), log.lines()::toString);
+        }
+    }
+
+    @Test
     void shutdownLetsASendInFlightFinishWithinTheGraceTime() throws IOException {
         ScriptedTransport slow = new ScriptedTransport(500);
         try (Outbox o = outbox()) {
