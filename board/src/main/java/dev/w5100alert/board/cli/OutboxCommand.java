@@ -34,9 +34,9 @@ public final class OutboxCommand implements Callable<Integer> {
     static final String HELP = """
             Exit codes:
               0  done
-              1  no such queued alert, the outbox could not be read or written, or the running
-                 service did not answer within --wait (the command stays queued and is applied
-                 when the service looks)
+              1  no such queued alert, the outbox could not be read or written,
+                 or the running service did not answer within --wait (the
+                 command stays queued and is applied when the service looks)
               2  usage error
               3  invalid configuration file""";
 
