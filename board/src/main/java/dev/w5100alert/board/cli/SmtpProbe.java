@@ -233,7 +233,7 @@ final class SmtpProbe {
             X509Certificate c = chain[i];
             out.println("     [" + i + "] subject " + c.getSubjectX500Principal().getName());
             out.println("         issuer  " + c.getIssuerX500Principal().getName());
-            out.println("         names   " + subjectAltNames(c));
+            out.println("         names   " + subjectAltNames(c, i == 0));
             out.println("         valid   " + c.getNotBefore().toInstant() + " to " + c.getNotAfter().toInstant());
         }
         out.println("   checked against the settings: " + TlsMessages.describeCheck(smtp));
@@ -263,7 +263,8 @@ final class SmtpProbe {
         };
     }
 
-    static String subjectAltNames(X509Certificate c) {
+    /** The names {@code c} carries; only the server's own certificate ({@code leaf}) must carry the board's. */
+    static String subjectAltNames(X509Certificate c, boolean leaf) {
         Collection<List<?>> names;
         try {
             names = c.getSubjectAlternativeNames();
@@ -271,7 +272,8 @@ final class SmtpProbe {
             return "(unreadable subjectAltName: " + e.getMessage() + ")";
         }
         if (names == null || names.isEmpty()) {
-            return "(no subjectAltName: a name in the subject's CN alone is not accepted, RFC 6125)";
+            return leaf ? "(no subjectAltName: a name in the subject's CN alone is not accepted, RFC 6125)"
+                    : "(none; not needed on an issuing certificate)";
         }
         List<String> out = new ArrayList<>();
         for (List<?> n : names) {
