@@ -25,6 +25,24 @@ import picocli.CommandLine.Command;
         footer = ExitCodes.HELP)
 final class DiagnoseCommand extends TargetCommand {
 
+    /**
+     * Steps the board's LAN jobs (DHCP, the lookup of the server's name, network time) until mail could go, or
+     * for at most {@code smtp.timeout} plus {@code time.wait-for-time}'s share, then prints what they found
+     * ({@link dev.w5100alert.firmware.lan.LanAgent#describe}). Returns the server's address, 0 when unknown.
+     */
+    private int lan(Target t, BoardConfig cfg) {
+        var lan = t.stack.lan;
+        long timeWait = Math.min(cfg.time().waitForTime().toNanos(), 60_000_000_000L);
+        t.stack.awaitNetwork(dev.w5100alert.hal.Clock.SYSTEM, cfg.smtp().timeout().toNanos() + timeWait, timeWait);
+        for (String line : lan.describe(System.nanoTime()).split("\n")) {
+            out.println("   " + line);
+        }
+        if (!cfg.network().dhcp() && !cfg.smtp().serverIsName() && cfg.time().ntp() == BoardConfig.NtpMode.OFF) {
+            out.println("   (static address, server given as an address, network time off: nothing to look up)");
+        }
+        return lan.mailServer();
+    }
+
     /** Lines of one reply printed; the rest are counted (the reply's deadline bounds how many can come). */
     private static final int MAX_SHOWN_LINES = 1000;
 
@@ -49,8 +67,14 @@ final class DiagnoseCommand extends TargetCommand {
             out.println("2. Register dump");
             out.print(indent(RegisterDump.of(t.stack.driver)));
 
-            int server = Ipv4.toInt(cfg.smtp().server());
-            out.println("3. TCP to the SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port());
+            out.println("3. LAN: address, the server's name, network time");
+            int server = lan(t, cfg);
+            if (server == 0) {
+                err.println("diagnose: the mail server's address is not known (see step 3)");
+                return ExitCodes.SERVER_UNREACHABLE;
+            }
+            out.println("4. TCP to the SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port()
+                    + (cfg.smtp().serverIsName() ? " (" + dev.w5100alert.hal.Ipv4.format(server) + ")" : ""));
             TcpSocket socket = t.stack.driver.openTcp();
             try {
                 ConnectOutcome o = socket.connect(server, cfg.smtp().port(), cfg.smtp().timeout().toNanos());
@@ -58,12 +82,15 @@ final class DiagnoseCommand extends TargetCommand {
                 if (o != ConnectOutcome.CONNECTED) {
                     return ExitCodes.SERVER_UNREACHABLE;
                 }
-                out.println("4. EHLO capability probe");
+                out.println("5. EHLO capability probe");
                 long timeout = cfg.smtp().timeout().toNanos();
                 ReplyReader replies = new ReplyReader(socket, secrets(cfg.smtp()));
                 Reply greeting = replies.read(timeout);
                 out.println(greeting.show("   <- "));
-                String helo = "EHLO " + (cfg.smtp().heloName() != null ? cfg.smtp().heloName() : "[" + cfg.network().ipText() + "]");
+                var dhcp = t.stack.lan.dhcp();
+                String own = dhcp != null && dhcp.bound() ? dev.w5100alert.hal.Ipv4.format(dhcp.address())
+                        : cfg.network().ip() != null ? Ipv4.format(cfg.network().ip()) : "0.0.0.0";
+                String helo = "EHLO " + (cfg.smtp().heloName() != null ? cfg.smtp().heloName() : "[" + own + "]");
                 out.println("    -> " + helo);
                 byte[] cmd = (helo + "\r\n").getBytes(StandardCharsets.US_ASCII);
                 socket.sendFully(cmd, 0, cmd.length, timeout);

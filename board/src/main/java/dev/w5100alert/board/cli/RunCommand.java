@@ -57,6 +57,11 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             + "address leads to this port on 127.0.0.1 (default: an embedded GreenMail)")
     Integer smtpPort;
 
+    @Option(names = "--board-clock-offset", paramLabel = "SECONDS", defaultValue = "0",
+            description = "with --simulated: start the simulated board's wall clock this many seconds off the true time (negative: "
+                    + "behind), as a Pi without RTC after a power cut; network time must correct it before mail goes")
+    long boardClockOffset;
+
     /** Standard input of the simulated mode (tests replace it). */
     InputStream in = System.in;
 
@@ -66,6 +71,12 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             throw usage("--smtp-port needs --simulated (on the Pi the configured smtp.server is used)");
         }
         checkPort(smtpPort, "--smtp-port");
+        if (boardClockOffset != 0 && !simulated) {
+            throw usage("--board-clock-offset needs --simulated (a real board has its own clock)");
+        }
+        if (Math.abs(boardClockOffset) > Main.MAX_CLOCK_OFFSET_SECONDS) {
+            throw usage("--board-clock-offset must be within +-" + Main.MAX_CLOCK_OFFSET_SECONDS + " seconds");
+        }
         if (graceSeconds < 0 || graceSeconds > 3600) {
             throw usage("--grace must be from 0 to 3600 seconds, not " + graceSeconds);
         }
@@ -120,7 +131,8 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
         try {
             SimulatedBoard opened;
             try {
-                opened = SimulatedBoard.start(cfg, port, cfg.outbox().directory(), Clock.SYSTEM, log, null);
+                opened = SimulatedBoard.start(cfg, port, cfg.outbox().directory(), Clock.SYSTEM, log, null,
+                        dev.w5100alert.board.stack.BoardStack.HEALTH_CHECK_NANOS, boardClockOffset);
             } catch (IOException e) {
                 log.error("run", outboxProblem(cfg, e));
                 return ExitCodes.BAD_CONFIG;

@@ -39,6 +39,11 @@ final class Target implements AutoCloseable {
         @Option(names = "--smtp-port", paramLabel = "PORT", description = "with --simulated: the configured SMTP server "
                 + "address leads to this port on 127.0.0.1 (default: an embedded GreenMail)")
         Integer smtpPort;
+
+        @Option(names = "--board-clock-offset", paramLabel = "SECONDS", defaultValue = "0",
+                description = "with --simulated: start the simulated board's wall clock this many seconds off the true time (negative: "
+                        + "behind), as a Pi without RTC after a power cut; network time must correct it before mail goes")
+        long boardClockOffset;
     }
 
     final BoardStack stack;
@@ -82,7 +87,8 @@ final class Target implements AutoCloseable {
             out.println("(simulated board; " + cfg.smtp().serverText() + ":" + cfg.smtp().port()
                     + " leads to 127.0.0.1:" + port + ")");
         }
-        SimulatedBoard sim = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log, transcript);
+        SimulatedBoard sim = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log, transcript,
+                dev.w5100alert.board.stack.BoardStack.HEALTH_CHECK_NANOS, o.boardClockOffset);
         return new Target(sim.stack, sim, gm, outboxDir);
     }
 
