@@ -213,12 +213,15 @@ public final class BoardStack implements AutoCloseable {
     }
 
     /**
-     * What bring-up writes into the chip: the static address, or in DHCP mode 0.0.0.0 (the DHCP client
-     * broadcasts until it has a lease, and writes the lease itself).
+     * What bring-up writes into the chip: the static address, or in DHCP mode a link-local placeholder
+     * (169.254.0.0/16, from the MAC) that the DHCP client replaces at once with 0.0.0.0 (it broadcasts until it
+     * has a lease) and then with the lease.
      */
     public static NetworkConfig networkConfig(BoardConfig.Network n) {
         if (n.dhcp()) {
-            return NetworkConfig.of(mac(n), 0, 0, 0);
+            byte[] m = n.mac();
+            int linkLocal = dev.w5100alert.hal.Ipv4.of(169, 254, 1 + (m[4] & 0xFF) % 254, 1 + (m[5] & 0xFF) % 254);
+            return NetworkConfig.of(mac(n), linkLocal, dev.w5100alert.hal.Ipv4.of(255, 255, 0, 0), 0);
         }
         return NetworkConfig.of(mac(n), Ipv4.toInt(n.ip()), Ipv4.toInt(n.subnet()), Ipv4.toInt(n.gateway()));
     }
