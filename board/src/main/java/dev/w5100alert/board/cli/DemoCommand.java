@@ -1,17 +1,18 @@
 package dev.w5100alert.board.cli;
 
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.mail.PrintTranscript;
+import dev.w5100alert.board.mail.TlsMessages;
+import dev.w5100alert.board.stack.DemoMailServer;
 import dev.w5100alert.board.stack.SimulatedBoard;
 import dev.w5100alert.hal.Clock;
 
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +32,17 @@ import picocli.CommandLine.Option;
 
 /**
  * The whole stack on this machine with no hardware: the board's own code over {@code w5100-sim},
- * sensors on Pi4J's mock GPIO, and (unless {@code --smtp-port} names another server) GreenMail
- * embedded on 127.0.0.1. Bounded by {@code --timeout}; exit 0 only when every alert was delivered.
+ * sensors on Pi4J's mock GPIO, and (unless {@code --smtp-port} names another server) an SMTP server embedded on
+ * 127.0.0.1 ({@link DemoMailServer}: STARTTLS with a certificate from a CA made for this run, which the board
+ * verifies like any other). Bounded by {@code --timeout}; exit 0 only when every alert was delivered.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the board on a simulated W5100 with mock GPIO sensors and an embedded GreenMail SMTP "
-                + "server on 127.0.0.1, trips the sensors, and prints the SMTP transcript and every message received.",
-                "With --config the board uses your configuration file (as on the Pi); with --smtp-port the "
-                        + "configured server address leads to that port on 127.0.0.1 instead of GreenMail."},
+        description = {"Runs the board on a simulated W5100 with mock GPIO sensors and an embedded SMTP server "
+                + "(SubEthaSMTP, STARTTLS, certificate from a demo CA made at start) on 127.0.0.1, trips the sensors, "
+                + "and prints the SMTP transcript and every message received.",
+                "With --config the board uses your configuration file (as on the Pi; against the embedded server the "
+                        + "demo CA replaces smtp.ca-file); with --smtp-port the configured server address leads to "
+                        + "that port on 127.0.0.1 instead, verified with your own TLS settings."},
         footer = ExitCodes.HELP)
 final class DemoCommand extends Main.Io implements Callable<Integer> {
 
@@ -45,7 +50,7 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
     String config;
 
     @Option(names = "--smtp-port", paramLabel = "PORT",
-            description = "use the SMTP server listening on 127.0.0.1:PORT instead of an embedded GreenMail")
+            description = "use the SMTP server listening on 127.0.0.1:PORT instead of the embedded one")
     Integer smtpPort;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
@@ -79,7 +84,7 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
                         new Step(1200, 1, true))
                 : everySensorOnce(cfg);
 
-        GreenMail greenMail = null;
+        DemoMailServer server = null;
         Path outboxDir = Main.tempOutbox();
         // SIGTERM or Ctrl-C: stop the scenario and let the finally block below remove the temporary outbox;
         // the hook waits for that (bounded) and removes what is left itself.
@@ -97,22 +102,18 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
         try {
             int port;
             if (smtpPort == null) {
-                greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-                GreenMailConfiguration gmc = GreenMailConfiguration.aConfig();
-                if (cfg.smtp().hasCredentials()) {
-                    gmc = gmc.withUser(cfg.smtp().sender(), cfg.smtp().username(), cfg.smtp().password());
-                }
-                greenMail.withConfiguration(gmc);
-                greenMail.start();
-                port = greenMail.getSmtp().getPort();
+                server = DemoMailServer.start(cfg.smtp());
+                cfg = server.boardConfig(cfg);
+                port = server.port();
             } else {
                 port = smtpPort;
             }
             out.println("== w5100-alert demo");
             out.println("   board " + cfg.network().ipText() + " on a simulated W5100 (w5100-sim), sensors on Pi4J mock GPIO");
             out.println("   SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port() + " in the simulated LAN -> "
-                    + (greenMail != null ? "embedded GreenMail" : "your server") + " on 127.0.0.1:" + port);
-            if (cfg.smtp().hasCredentials()) {
+                    + (server != null ? server.describe() : "your server") + " on 127.0.0.1:" + port);
+            out.println("   " + TlsMessages.describe(cfg.smtp()));
+            if (cfg.smtp().hasCredentials() && cfg.smtp().tls().mode() == BoardConfig.TlsMode.NONE) {
                 out.println("   AUTH without TLS is allowed by the configuration (allow-plaintext-auth = true): "
                         + "fine for this loopback demo, never across an untrusted network");
             }
@@ -120,13 +121,13 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
             out.println();
             Log log = (level, component, message) -> out.println("[" + level + " " + component + "] " + message);
             int code = runScenario(cfg, port, outboxDir, log, script);
-            if (greenMail != null) {
-                code = Math.max(code, printReceived(greenMail, code));
+            if (server != null) {
+                code = Math.max(code, printReceived(server, code));
             }
             return code;
         } finally {
-            if (greenMail != null) {
-                greenMail.stop();
+            if (server != null) {
+                server.close();
             }
             deleteTree(outboxDir);
             cleaned.countDown();
@@ -195,13 +196,15 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
         }
     }
 
-    private int printReceived(GreenMail greenMail, int code) throws Exception {
-        MimeMessage[] received = greenMail.getReceivedMessages();
-        out.println("== GreenMail received " + received.length + " message(s)");
-        for (int i = 0; i < received.length; i++) {
-            MimeMessage m = received[i];
+    private int printReceived(DemoMailServer server, int code) throws Exception {
+        List<DemoMailServer.Received> received = server.received();
+        out.println("== the embedded server received " + received.size() + " message(s)");
+        Session session = Session.getInstance(new Properties());
+        for (int i = 0; i < received.size(); i++) {
+            DemoMailServer.Received r = received.get(i);
+            MimeMessage m = new MimeMessage(session, new ByteArrayInputStream(r.data()));
             out.println();
-            out.println("--- message " + (i + 1));
+            out.println("--- message " + (i + 1) + " (envelope to " + r.to() + ")");
             for (String h : new String[] {"Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type"}) {
                 String v = m.getHeader(h, ", ");
                 if (v != null) {
@@ -211,7 +214,7 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
             out.println();
             printContent(m);
         }
-        if (received.length == 0 && code == ExitCodes.OK) {
+        if (received.isEmpty() && code == ExitCodes.OK) {
             return ExitCodes.NOT_DELIVERED;
         }
         return ExitCodes.OK;

@@ -3,12 +3,14 @@ package dev.w5100alert.board.cli;
 import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.config.Ipv4;
 import dev.w5100alert.board.log.Log;
+import dev.w5100alert.board.mail.TlsMessages;
 import dev.w5100alert.board.stack.RegisterDump;
 import dev.w5100alert.firmware.codec.ReplyParser;
 import dev.w5100alert.firmware.codec.SecretMask;
+import dev.w5100alert.firmware.net.TcpLink;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.ConnectOutcome;
-import dev.w5100alert.hal.TcpSocket;
+import dev.w5100alert.hal.Clock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +18,23 @@ import picocli.CommandLine.Command;
 
 /**
  * Step-by-step check of the chain from SPI to the mail server: chip detection with the driver's
- * diagnosis, a register dump, TCP reachability of the SMTP server (ARP, refused, timeout), and an
- * EHLO probe listing the server's capabilities. Sends no mail.
+ * diagnosis, a register dump, TCP reachability of the SMTP server (ARP, refused, timeout), and a probe
+ * ({@link SmtpProbe}) of what the port speaks (implicit TLS, STARTTLS, plain), the server's certificate
+ * chain and whether it verifies with the current settings, and its EHLO capabilities. Sends no mail.
  */
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
         description = {"Checks the SPI wiring (chip detection with diagnosis), dumps the W5100 registers, tests "
-                + "ARP/TCP reachability of the SMTP server and probes its EHLO capabilities. Sends no mail."},
+                + "ARP/TCP reachability of the SMTP server, finds out whether the port speaks implicit TLS, STARTTLS or "
+                + "plain SMTP, shows the server's certificate chain and whether it verifies with the current settings, "
+                + "and probes its EHLO capabilities. Sends no mail."},
         footer = ExitCodes.HELP)
 final class DiagnoseCommand extends TargetCommand {
+
+    /** The board's address now, as text: the lease, else the static address. */
+    private static String heloAddress(Target t, BoardConfig cfg) {
+        int a = t.stack.address();
+        return a != 0 ? dev.w5100alert.hal.Ipv4.format(a) : "0.0.0.0";
+    }
 
     /**
      * Steps the board's LAN jobs (DHCP, the lookup of the server's name, network time) until mail could go, or
@@ -47,8 +58,9 @@ final class DiagnoseCommand extends TargetCommand {
     private static final int MAX_SHOWN_LINES = 1000;
 
     @Override
-    int onTarget(BoardConfig cfg) throws Exception {
-        try (Target t = Target.open(target, cfg, Log.to(err, false), null, out)) {
+    int onTarget(BoardConfig configured) throws Exception {
+        try (Target t = Target.open(target, configured, Log.to(err, false), null, out)) {
+            BoardConfig cfg = t.config(); // against an embedded server: its demo CA in place of ca-file
             out.println("1. SPI and chip detection (bus " + cfg.hardware().spiBus() + ", CS " + cfg.hardware().spiChipSelect()
                     + ", " + cfg.hardware().spiClockHz() + " Hz, reset pin "
                     + (cfg.hardware().resetPin() < 0 ? "not wired" : "BCM " + cfg.hardware().resetPin()) + ")");
@@ -61,7 +73,6 @@ final class DiagnoseCommand extends TargetCommand {
                 out.println("   diagnosis: " + e.diagnosis() + " - " + e.diagnosis().advice());
                 out.println("   registers as read:");
                 out.print(indent(RegisterDump.of(t.stack.driver)));
-                err.println("diagnose: no working W5100 on SPI: " + e.diagnosis().advice());
                 return ExitCodes.NO_CHIP;
             }
             out.println("2. Register dump");
@@ -75,42 +86,16 @@ final class DiagnoseCommand extends TargetCommand {
             }
             out.println("4. TCP to the SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port()
                     + (cfg.smtp().serverIsName() ? " (" + dev.w5100alert.hal.Ipv4.format(server) + ")" : ""));
-            TcpSocket socket = t.stack.driver.openTcp();
-            try {
-                ConnectOutcome o = socket.connect(server, cfg.smtp().port(), cfg.smtp().timeout().toNanos());
-                out.println("   " + o + ": " + explain(o));
-                if (o != ConnectOutcome.CONNECTED) {
-                    return ExitCodes.SERVER_UNREACHABLE;
-                }
-                out.println("5. EHLO capability probe");
-                long timeout = cfg.smtp().timeout().toNanos();
-                ReplyReader replies = new ReplyReader(socket, secrets(cfg.smtp()));
-                Reply greeting = replies.read(timeout);
-                out.println(greeting.show("   <- "));
-                var dhcp = t.stack.lan.dhcp();
-                String own = dhcp != null && dhcp.bound() ? dev.w5100alert.hal.Ipv4.format(dhcp.address())
-                        : cfg.network().ip() != null ? Ipv4.format(cfg.network().ip()) : "0.0.0.0";
-                String helo = "EHLO " + (cfg.smtp().heloName() != null ? cfg.smtp().heloName() : "[" + own + "]");
-                out.println("    -> " + helo);
-                byte[] cmd = (helo + "\r\n").getBytes(StandardCharsets.US_ASCII);
-                socket.sendFully(cmd, 0, cmd.length, timeout);
-                Reply ehlo = replies.read(timeout);
-                out.println(ehlo.show("   <- "));
-                byte[] quit = "QUIT\r\n".getBytes(StandardCharsets.US_ASCII);
-                out.println("    -> QUIT");
-                socket.sendFully(quit, 0, quit.length, timeout);
-                out.println(replies.read(timeout).show("   <- "));
-                boolean auth = ehlo.offers("AUTH");
-                out.println("   summary: " + (ehlo.accepted() ? "EHLO accepted" : "EHLO not accepted")
-                        + (auth ? "; AUTH offered" : "; no AUTH offered")
-                        + (ehlo.offers("STARTTLS") ? "; STARTTLS offered (not used: no TLS in this firmware)" : ""));
-                if (cfg.smtp().hasCredentials() && !auth) {
-                    out.println("   WARNING: credentials are configured but the server offers no AUTH");
-                }
-                return ehlo.accepted() ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
-            } finally {
-                socket.close(1_000_000_000L);
+            SmtpProbe probe = new SmtpProbe(t.stack.driver, cfg, out, server, heloAddress(t, cfg));
+            ConnectOutcome o = probe.connect();
+            out.println("   " + o + ": " + explain(o));
+            if (o != ConnectOutcome.CONNECTED) {
+                return ExitCodes.SERVER_UNREACHABLE;
             }
+            out.println("4. What the port speaks (implicit TLS, STARTTLS or plain), the server's certificate and EHLO");
+            out.println("   " + TlsMessages.describe(cfg.smtp()));
+            boolean ok = probe.run();
+            return ok ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
         }
     }
 
@@ -127,7 +112,7 @@ final class DiagnoseCommand extends TargetCommand {
     }
 
     /** What a server could echo back: the password as is and in Base64, and the AUTH payloads. */
-    private static SecretMask secrets(BoardConfig.Smtp smtp) {
+    static SecretMask secrets(BoardConfig.Smtp smtp) {
         SecretMask mask = new SecretMask();
         if (smtp.hasCredentials()) {
             byte[] user = smtp.username().getBytes(StandardCharsets.UTF_8);
@@ -171,22 +156,64 @@ final class DiagnoseCommand extends TargetCommand {
     }
 
     /**
-     * Reads SMTP replies line by line with the firmware's {@link ReplyParser}: a reply may have any number of
-     * lines (memory is one line of 512 bytes), each read is bounded in time by a deadline for the whole reply
-     * (so a server that trickles bytes cannot stretch it), and every line passes the secret mask before it is
-     * kept. Bytes after a reply stay for the next one.
+     * Reads SMTP replies line by line with the firmware's {@link ReplyParser} from a {@link TcpLink} (plain, or a
+     * TLS link inside TLS): a reply may have any number of lines (memory is one line of 512 bytes), each read is
+     * bounded in time by a deadline for the whole reply (so a server that trickles bytes cannot stretch it), and
+     * every line passes the secret mask before it is kept. Bytes after a reply stay for the next one, except when
+     * {@link #discard()} drops them (after STARTTLS's 220, where they must never be read as replies).
      */
     static final class ReplyReader {
-        private final TcpSocket socket;
+        private final TcpLink link;
         private final SecretMask mask;
         private final ReplyParser parser = new ReplyParser(512);
         private final byte[] buf = new byte[512];
         private int pos;
         private int end;
 
-        ReplyReader(TcpSocket socket, SecretMask mask) {
-            this.socket = socket;
+        ReplyReader(TcpLink link, SecretMask mask) {
+            this.link = link;
             this.mask = mask;
+        }
+
+        /** Drops what arrived and was not read yet. */
+        void discard() {
+            pos = 0;
+            end = 0;
+        }
+
+        /**
+         * Waits until a byte is there and returns it without consuming it: -1 when nothing came within
+         * {@code timeoutNanos}, -2 when the connection ended.
+         */
+        int peek(long timeoutNanos) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (pos == end) {
+                int f = fill(deadline);
+                if (f < 0) {
+                    return f;
+                }
+            }
+            return buf[pos] & 0xFF;
+        }
+
+        /** One read into the buffer; 1 when bytes came, -1 on the deadline, -2 when the link ended. */
+        private int fill(long deadline) {
+            while (System.nanoTime() - deadline < 0) {
+                int n = link.read(buf, 0, buf.length);
+                if (n < 0) {
+                    return -2;
+                }
+                if (n > 0) {
+                    pos = 0;
+                    end = n;
+                    return 1;
+                }
+                if (link.poll() == TcpLink.State.FAILED) {
+                    return -2;
+                }
+                Clock.SYSTEM.idle();
+            }
+            return -1;
         }
 
         Reply read(long timeoutNanos) {
@@ -197,18 +224,15 @@ final class DiagnoseCommand extends TargetCommand {
             long deadline = System.nanoTime() + timeoutNanos;
             while (true) {
                 if (pos == end) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
+                    int f = fill(deadline);
+                    if (f == -1) {
                         problem = "no complete reply within " + Math.max(1, timeoutNanos / 1_000_000_000L) + " s";
                         break;
                     }
-                    int n = socket.receive(buf, 0, buf.length, left);
-                    if (n < 0) {
+                    if (f == -2) {
                         problem = "connection closed";
                         break;
                     }
-                    pos = 0;
-                    end = Math.max(0, n);
                     continue;
                 }
                 pos += parser.feed(buf, pos, end - pos);

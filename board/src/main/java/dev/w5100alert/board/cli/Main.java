@@ -221,6 +221,7 @@ public final class Main implements Callable<Integer> {
             }
             out.println("OK: " + file + " (" + c.sensors().size() + " sensor(s), SMTP " + c.smtp().serverText() + ":"
                     + c.smtp().port() + ", outbox " + c.outbox().directory() + ")");
+            out.println("   " + dev.w5100alert.board.mail.TlsMessages.describe(c.smtp()));
             return ExitCodes.OK;
         }
     }

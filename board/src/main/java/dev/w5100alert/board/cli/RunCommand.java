@@ -1,13 +1,11 @@
 package dev.w5100alert.board.cli;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.config.BoundedFile;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.loop.ServiceLoop;
 import dev.w5100alert.board.stack.PiBoard;
+import dev.w5100alert.board.stack.DemoMailServer;
 import dev.w5100alert.board.stack.SimulatedBoard;
 import dev.w5100alert.hal.ChipDetectionException;
 import dev.w5100alert.hal.Clock;
@@ -54,7 +52,8 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
     boolean simulated;
 
     @Option(names = "--smtp-port", paramLabel = "PORT", description = "with --simulated: the configured SMTP server "
-            + "address leads to this port on 127.0.0.1 (default: an embedded GreenMail)")
+            + "address leads to this port on 127.0.0.1 (default: an embedded SMTP server with the configured TLS mode "
+            + "and a certificate from a demo CA made at start)")
     Integer smtpPort;
 
     @Option(names = "--board-clock-offset", paramLabel = "SECONDS", defaultValue = "0",
@@ -113,21 +112,18 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
         }
     }
 
-    private int runSimulated(BoardConfig cfg, Log log) throws IOException {
-        GreenMail greenMail = null;
+    private int runSimulated(BoardConfig configured, Log log) throws IOException {
+        BoardConfig cfg = configured;
+        DemoMailServer embedded = null;
         int port;
         if (smtpPort == null) {
-            greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-            GreenMailConfiguration gmc = GreenMailConfiguration.aConfig();
-            if (cfg.smtp().hasCredentials()) {
-                gmc = gmc.withUser(cfg.smtp().sender(), cfg.smtp().username(), cfg.smtp().password());
-            }
-            greenMail.withConfiguration(gmc);
-            greenMail.start();
-            port = greenMail.getSmtp().getPort();
+            embedded = DemoMailServer.start(configured.smtp());
+            cfg = embedded.boardConfig(configured); // its demo CA stands in for smtp.ca-file
+            port = embedded.port();
         } else {
             port = smtpPort;
         }
+        final BoardConfig used = cfg;
         try {
             SimulatedBoard opened;
             try {
@@ -146,18 +142,18 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
                 }
                 log.info("run", "simulated W5100 up at " + cfg.network().ipText() + "; SMTP "
                         + cfg.smtp().serverText() + ":" + cfg.smtp().port() + " leads to "
-                        + (greenMail != null ? "an embedded GreenMail on " : "") + "127.0.0.1:" + port + "; "
+                        + (embedded != null ? "an " + embedded.describe() + " on " : "") + "127.0.0.1:" + port + "; "
                         + board.stack.outbox.pendingCount() + " alert(s) waiting in " + cfg.outbox().directory());
                 log.info("run", "type 'SENSOR STATE' lines, e.g. '" + example(cfg) + "'; stop with Ctrl-C or SIGTERM");
-                Thread reader = new Thread(() -> readSensorLines(in, board, cfg, log), "w5100-alert-stdin");
+                Thread reader = new Thread(() -> readSensorLines(in, board, used, log), "w5100-alert-stdin");
                 reader.setDaemon(true);
                 reader.start();
                 ServiceLoop.runUntilShutdown(board.stack.agent, graceSeconds * 1_000_000_000L, log);
                 return ExitCodes.OK;
             }
         } finally {
-            if (greenMail != null) {
-                greenMail.stop();
+            if (embedded != null) {
+                embedded.close();
             }
         }
     }
@@ -244,6 +240,10 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
     }
 
     private static String outboxProblem(BoardConfig cfg, IOException e) {
+        if (e instanceof dev.w5100alert.board.outbox.Outbox.InUseException) {
+            return e.getMessage() + "; only one w5100-alert may run on an outbox: stop the other one first "
+                    + "(sudo systemctl stop w5100-alert), or give this one its own outbox.directory";
+        }
         String what = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
                 ? fse.getReason() : e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) {

@@ -106,6 +106,7 @@ final class SendTestCommand extends TargetCommand {
             case TRANSIENT -> "RESULT: not delivered, temporary failure " + detail;
             case PERMANENT -> "RESULT: not delivered, refused for good " + detail;
             case AUTH_FAILED -> "RESULT: not delivered, authentication failed " + detail;
+            case TLS_FAILED -> "RESULT: not delivered, TLS failed: " + d.detail();
         };
     }
 }

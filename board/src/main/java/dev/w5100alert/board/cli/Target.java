@@ -1,11 +1,9 @@
 package dev.w5100alert.board.cli;
 
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.stack.BoardStack;
+import dev.w5100alert.board.stack.DemoMailServer;
 import dev.w5100alert.board.stack.PiBoard;
 import dev.w5100alert.board.stack.SimulatedBoard;
 import dev.w5100alert.firmware.smtp.SmtpTranscript;
@@ -18,7 +16,8 @@ import picocli.CommandLine.Option;
 /**
  * Where {@code send-test} and {@code diagnose} run: the real board (default), or with
  * {@code --simulated} the simulated chip pointed at {@code --smtp-port} on 127.0.0.1 (or at an
- * embedded GreenMail when no port is given).
+ * embedded {@link DemoMailServer} when no port is given, whose demo CA the board then trusts in place of
+ * {@code smtp.ca-file}).
  */
 final class Target implements AutoCloseable {
 
@@ -37,7 +36,8 @@ final class Target implements AutoCloseable {
         boolean simulated;
 
         @Option(names = "--smtp-port", paramLabel = "PORT", description = "with --simulated: the configured SMTP server "
-                + "address leads to this port on 127.0.0.1 (default: an embedded GreenMail)")
+                + "address leads to this port on 127.0.0.1 (default: an embedded SMTP server with the configured TLS mode "
+                + "and a certificate from a demo CA made at start)")
         Integer smtpPort;
 
         @Option(names = "--board-clock-offset", paramLabel = "SECONDS", defaultValue = "0",
@@ -48,14 +48,19 @@ final class Target implements AutoCloseable {
 
     final BoardStack stack;
     private final java.io.Closeable board;
-    final GreenMail greenMail;
+    final DemoMailServer embedded;
     private final Path outboxDir;
 
-    private Target(BoardStack stack, java.io.Closeable board, GreenMail greenMail, Path outboxDir) {
+    private Target(BoardStack stack, java.io.Closeable board, DemoMailServer embedded, Path outboxDir) {
         this.stack = stack;
         this.board = board;
-        this.greenMail = greenMail;
+        this.embedded = embedded;
         this.outboxDir = outboxDir;
+    }
+
+    /** The configuration the board runs with (with the demo CA as trust anchor against an embedded server). */
+    BoardConfig config() {
+        return stack.config;
     }
 
     static Target open(Options o, BoardConfig cfg, Log log, SmtpTranscript transcript, PrintStream out) throws IOException {
@@ -69,27 +74,29 @@ final class Target implements AutoCloseable {
             }
             return new Target(pi.stack, pi, null, outboxDir);
         }
-        GreenMail gm = null;
+        DemoMailServer embedded = null;
         int port;
         if (o.smtpPort == null) {
-            gm = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-            GreenMailConfiguration c = GreenMailConfiguration.aConfig();
-            if (cfg.smtp().hasCredentials()) {
-                c = c.withUser(cfg.smtp().sender(), cfg.smtp().username(), cfg.smtp().password());
-            }
-            gm.withConfiguration(c);
-            gm.start();
-            port = gm.getSmtp().getPort();
+            embedded = DemoMailServer.start(cfg.smtp());
+            cfg = embedded.boardConfig(cfg);
+            port = embedded.port();
             out.println("(simulated board; " + cfg.smtp().serverText() + ":" + cfg.smtp().port()
-                    + " leads to an embedded GreenMail on 127.0.0.1:" + port + ")");
+                    + " leads to an " + embedded.describe() + " on 127.0.0.1:" + port + ")");
         } else {
             port = o.smtpPort;
             out.println("(simulated board; " + cfg.smtp().serverText() + ":" + cfg.smtp().port()
                     + " leads to 127.0.0.1:" + port + ")");
         }
-        SimulatedBoard sim = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log, transcript,
-                dev.w5100alert.board.stack.BoardStack.HEALTH_CHECK_NANOS, o.boardClockOffset);
-        return new Target(sim.stack, sim, gm, outboxDir);
+        try {
+            SimulatedBoard sim = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log, transcript,
+                    dev.w5100alert.board.stack.BoardStack.HEALTH_CHECK_NANOS, o.boardClockOffset);
+            return new Target(sim.stack, sim, embedded, outboxDir);
+        } catch (IOException | RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -97,8 +104,8 @@ final class Target implements AutoCloseable {
         try {
             board.close();
         } finally {
-            if (greenMail != null) {
-                greenMail.stop();
+            if (embedded != null) {
+                embedded.close();
             }
             DemoCommand.deleteTree(outboxDir);
         }

@@ -84,7 +84,16 @@ public record BoardConfig(
      */
     public record Smtp(byte[] server, String serverHost, int port, String heloName, String sender, List<String> recipients,
                        String username, String password, boolean allowPlaintextAuth, Auth auth, Duration timeout,
-                       SmtpTimeouts timeouts) {
+                       SmtpTimeouts timeouts, TlsSettings tls) {
+
+        /** An IPv4 server without TLS settings: the defaults for {@code port} (JDK trust store, name from the server). */
+        public Smtp(byte[] server, int port, String heloName, String sender, List<String> recipients,
+                    String username, String password, boolean allowPlaintextAuth, Auth auth, Duration timeout,
+                    SmtpTimeouts timeouts) {
+            this(server, server == null ? null : Ipv4.format(server), port, heloName, sender, recipients, username,
+                    password, allowPlaintextAuth, auth, timeout, timeouts, TlsSettings.defaultsFor(port));
+        }
+
         public boolean hasCredentials() {
             return username != null;
         }
@@ -103,7 +112,63 @@ public record BoardConfig(
         public String toString() {
             return "Smtp[server=" + serverText() + ":" + port + ", sender=" + sender + ", recipients=" + recipients
                     + ", username=" + username + ", password=" + (password == null ? "none" : "(redacted)")
-                    + ", allowPlaintextAuth=" + allowPlaintextAuth + ", auth=" + auth + "]";
+                    + ", allowPlaintextAuth=" + allowPlaintextAuth + ", auth=" + auth + ", tls=" + tls + "]";
+        }
+    }
+
+    /** {@code smtp.tls}: how the connection is secured. */
+    public enum TlsMode {
+        /** Plain connect, then STARTTLS (RFC 3207) before anything else; refused when the server does not offer it. */
+        STARTTLS,
+        /** TLS from the first byte (RFC 8314, port 465). */
+        IMPLICIT,
+        /** No TLS at all: an explicit opt-out. */
+        NONE;
+
+        /** The default of {@code smtp.tls}: implicit on port 465, STARTTLS everywhere else. */
+        public static TlsMode defaultFor(int port) {
+            return port == 465 ? IMPLICIT : STARTTLS;
+        }
+
+        /** The value as written in the configuration file. */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The {@code [smtp]} TLS keys, validated.
+     *
+     * @param mode         {@code smtp.tls}
+     * @param caFile       {@code smtp.ca-file}, or null for the JDK's default trust store
+     * @param trustAnchors the certificates of {@code ca-file} loaded into a key store, or null with no ca-file
+     * @param caSubjects   the subjects of those certificates (for {@code config check} and {@code diagnose})
+     * @param serverName   {@code smtp.tls-server-name} as written, or null when not given (see
+     *                     {@link #expectedName(String)})
+     */
+    public record TlsSettings(TlsMode mode, Path caFile, java.security.KeyStore trustAnchors, List<String> caSubjects,
+                              String serverName) {
+
+        public static TlsSettings defaultsFor(int port) {
+            return new TlsSettings(TlsMode.defaultFor(port), null, null, List.of(), null);
+        }
+
+        /**
+         * The name the server's certificate must carry (also sent as SNI), given {@code smtp.server} as written:
+         * {@code tls-server-name} when set, else the server itself when it is a host name; null when the server
+         * is an IPv4 literal and no name is given, in which case the certificate must carry that IP address.
+         */
+        public String expectedName(String serverText) {
+            if (serverName != null) {
+                return serverName;
+            }
+            return Ipv4.parse(serverText) == null ? serverText : null;
+        }
+
+        @Override
+        public String toString() {
+            return mode.configName() + (caFile != null ? ", ca-file=" + caFile : "")
+                    + (serverName != null ? ", tls-server-name=" + serverName : "");
         }
     }
 

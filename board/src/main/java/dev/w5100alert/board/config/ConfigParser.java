@@ -56,6 +56,9 @@ public final class ConfigParser {
     private static final Pattern HOSTNAME = Pattern.compile(
             "[A-Za-z0-9-]{1,63}(\\.[A-Za-z0-9-]{1,63})*|\\[[0-9.]{7,15}]");
 
+    private static final Pattern TLS_NAME = Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
     private static final Map<String, Set<String>> KEYS = Map.of(
             "network", Set.of("mac", "mode", "ip", "subnet", "gateway", "dhcp-fallback", "dns"),
             "time", Set.of("ntp", "wait-for-time"),
@@ -64,7 +67,7 @@ public final class ConfigParser {
                     "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout",
                     "timeout-connect", "timeout-greeting", "timeout-ehlo", "timeout-auth", "timeout-mail",
                     "timeout-rcpt", "timeout-data", "timeout-data-block", "timeout-data-end", "timeout-rset",
-                    "timeout-quit"),
+                    "timeout-quit", "tls", "ca-file", "tls-server-name"),
             "outbox", Set.of("directory", "capacity", "retry-initial", "retry-max", "give-up-after"),
             "sensor", Set.of("pin", "pull", "active", "debounce", "active-name", "inactive-name", "subject", "body",
                     "recipients", "min-interval", "coalesce", "csv-events"));
@@ -847,10 +850,12 @@ public final class ConfigParser {
                 error(e.line(), k(s, passwordKey(s)), "a password is given but smtp.username is not");
             }
             boolean plaintext = bool(s, "allow-plaintext-auth", false);
-            if (username != null && !plaintext) {
-                error(s.entries.get("username").line(), "smtp.username", "credentials are set but "
-                        + "smtp.allow-plaintext-auth is false; this firmware has no TLS, so AUTH would always be "
-                        + "refused. Set allow-plaintext-auth = true only for a server on a network you trust");
+            BoardConfig.TlsSettings tls = tls(s, port, baseDir);
+            if (username != null && !plaintext && tls.mode() == BoardConfig.TlsMode.NONE) {
+                error(s.entries.get("username").line(), "smtp.username", "credentials are set but smtp.tls = none "
+                        + "and smtp.allow-plaintext-auth is false, so AUTH would always be refused. Use "
+                        + "smtp.tls = starttls or implicit, or set allow-plaintext-auth = true only for a server on "
+                        + "a network you trust");
             }
             BoardConfig.Auth auth = BoardConfig.Auth.AUTO;
             Entry au = entry(s, "auth", false);
@@ -865,7 +870,75 @@ public final class ConfigParser {
             Duration timeout = duration(s, "timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10));
             SmtpTimeouts stages = stageTimeouts(s, s.entries.containsKey("timeout") ? timeout : null);
             return new BoardConfig.Smtp(server, serverHost, port, helo, sender == null ? null : sender.get(0), recipients,
-                    username, password, plaintext, auth, timeout, stages);
+                    username, password, plaintext, auth, timeout, stages, tls);
+        }
+
+        /** The TLS keys of [smtp]: tls, ca-file, tls-server-name. */
+        private BoardConfig.TlsSettings tls(Section s, int port, Path baseDir) {
+            BoardConfig.TlsMode mode = BoardConfig.TlsMode.defaultFor(port);
+            Entry te = entry(s, "tls", false);
+            if (te != null) {
+                switch (te.value()) {
+                    case "starttls" -> mode = BoardConfig.TlsMode.STARTTLS;
+                    case "implicit" -> mode = BoardConfig.TlsMode.IMPLICIT;
+                    case "none" -> mode = BoardConfig.TlsMode.NONE;
+                    default -> error(te.line(), "smtp.tls", "'" + abbreviate(te.value())
+                            + "' must be starttls, implicit or none");
+                }
+                if (mode == BoardConfig.TlsMode.STARTTLS && port == 465) {
+                    warnings.add("smtp.tls = starttls (line " + te.line() + ") with port 465: that port normally "
+                            + "expects implicit TLS (RFC 8314); use smtp.tls = implicit");
+                } else if (mode == BoardConfig.TlsMode.IMPLICIT && (port == 587 || port == 25)) {
+                    warnings.add("smtp.tls = implicit (line " + te.line() + ") with port " + port + ": that port "
+                            + "normally speaks plain SMTP and offers STARTTLS; use smtp.tls = starttls");
+                }
+            }
+            Path caPath = null;
+            java.security.KeyStore anchors = null;
+            List<String> subjects = List.of();
+            Entry ce = entry(s, "ca-file", false);
+            if (ce != null) {
+                if (ce.value().isEmpty()) {
+                    error(ce.line(), "smtp.ca-file", "is empty; give the path of a PEM file, or leave the key out to "
+                            + "use the JDK's default trust store");
+                } else {
+                    caPath = baseDir == null ? Path.of(ce.value()) : baseDir.resolve(ce.value());
+                    try {
+                        PemCertificates.Loaded loaded = PemCertificates.load(caPath, System.currentTimeMillis());
+                        anchors = loaded.keyStore();
+                        subjects = loaded.subjects();
+                        for (String w : loaded.warnings()) {
+                            warnings.add("smtp.ca-file (line " + ce.line() + "): " + w);
+                        }
+                    } catch (PemCertificates.Problem p) {
+                        error(ce.line(), "smtp.ca-file", p.getMessage());
+                    }
+                }
+            }
+            String name = null;
+            Entry ne = entry(s, "tls-server-name", false);
+            if (ne != null) {
+                String v = ne.value();
+                if (Ipv4.parse(v) != null) {
+                    error(ne.line(), "smtp.tls-server-name", "'" + v + "' is an IP address; leave tls-server-name "
+                            + "out and the certificate must carry smtp.server's address, or give the host name the "
+                            + "certificate is issued to");
+                } else if (!TLS_NAME.matcher(v).matches() || v.length() > 253) {
+                    error(ne.line(), "smtp.tls-server-name", "'" + abbreviate(v) + "' is not a host name like "
+                            + "mail.example.org (letters, digits, '-' and dots; no wildcard)");
+                } else {
+                    name = v;
+                }
+            }
+            if (mode == BoardConfig.TlsMode.NONE) {
+                for (Entry e : new Entry[] {ce, ne}) {
+                    if (e != null) {
+                        warnings.add("smtp." + (e == ce ? "ca-file" : "tls-server-name") + " (line " + e.line()
+                                + ") has no effect with smtp.tls = none: no certificate is checked");
+                    }
+                }
+            }
+            return new BoardConfig.TlsSettings(mode, caPath, anchors, subjects, name);
         }
 
         /**

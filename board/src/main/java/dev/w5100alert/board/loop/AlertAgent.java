@@ -469,6 +469,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                             + "); check smtp.username and the password source");
                     outbox.transientFailure(a.id(), d.detail(), now, ageMillis(a));
                 }
+                case TLS_FAILED -> outbox.needsUserFailure(a.id(), d.detail(), now, clock.epochMillis());
                 case PERMANENT -> {
                     failed++;
                     outbox.permanentFailure(a.id(), d.detail());

@@ -17,7 +17,14 @@ public record Delivery(Kind kind, int code, String detail, int refused) {
         /** The server refused the message for good (5xx). */
         PERMANENT,
         /** Credentials refused or no usable mechanism: retried slowly, logged as an error. */
-        AUTH_FAILED
+        AUTH_FAILED,
+        /**
+         * TLS could not be set up as configured (STARTTLS missing or refused, certificate refused, the board's
+         * clock not set, the port expects another TLS mode): needs the user. Retried only at the outbox's slowest
+         * rate ({@code outbox.retry-max}) and logged as an error at every attempt, never as a credential problem;
+         * {@link #detail()} is the sentence that says what to change.
+         */
+        TLS_FAILED
     }
 
     public static Delivery delivered() {

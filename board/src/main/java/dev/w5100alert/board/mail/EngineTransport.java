@@ -98,6 +98,10 @@ public final class EngineTransport implements MailTransport {
 
     static Delivery classify(SendResult r) {
         String detail = r.toString();
+        String advice = TlsMessages.explain(r);
+        if (advice != null) {
+            return new Delivery(Delivery.Kind.TLS_FAILED, r.replyCode(), advice, 0);
+        }
         return switch (r.outcome()) {
             case DELIVERED -> new Delivery(Delivery.Kind.DELIVERED, r.replyCode(), detail, r.refusedCount());
             case PERMANENT_FAILURE -> new Delivery(Delivery.Kind.PERMANENT, r.replyCode(), detail, 0);

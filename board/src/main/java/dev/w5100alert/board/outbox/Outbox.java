@@ -439,6 +439,23 @@ public final class Outbox implements AutoCloseable {
      * in nanoseconds, or -1 when the alert was given up.
      */
     public long transientFailure(long id, String reason, long nowNanos, long nowMillis) throws IOException {
+        return retryLater(id, reason, nowNanos, nowMillis, false);
+    }
+
+    /**
+     * A failure that needs the user (TLS could not be set up as configured: certificate refused, STARTTLS missing,
+     * the board's clock not set). Retrying unchanged cannot help, but the user may fix the server or the clock may
+     * get set, so the alert is kept and retried at the slowest rate only ({@code retry-max}, with jitter), logged at
+     * ERROR on every attempt; it still fails for good after {@code giveUpAfter}. Returns the delay in nanoseconds,
+     * or -1 when the alert was given up.
+     */
+    public long needsUserFailure(long id, String reason, long nowNanos, long nowMillis) throws IOException {
+        return retryLater(id, reason, nowNanos, nowMillis, true);
+    }
+
+    /** Counts the attempt, then gives the alert up when it is too old or schedules and records the next try. */
+    private long retryLater(long id, String reason, long nowNanos, long nowMillis, boolean needsUser)
+            throws IOException {
         Pending p = pending.get(id);
         if (p == null) {
             return -1;
@@ -450,13 +467,18 @@ public final class Outbox implements AutoCloseable {
                     + ((nowMillis - p.alert.createdMillis()) / 1000) + " s; last error: " + reason);
             return -1;
         }
-        long delay = backoff.delay(p.attempts);
+        // A failure that needs the user waits the capped delay: the slowest retry rate.
+        long delay = backoff.delay(needsUser ? Integer.MAX_VALUE : p.attempts);
         p.notBeforeNanos = nowNanos + delay;
         p.nextTryMillis = nowMillis + delay / 1_000_000L;
         p.lastError = reason.length() > MAX_ERROR_CHARS ? reason.substring(0, MAX_ERROR_CHARS) : reason;
         append(Journal.ATTEMPT, id, attemptBody(p));
-        log.warn(C, "alert " + id + " (" + p.alert.sensor() + ") not sent, attempt " + p.attempts + ": " + reason
-                + "; retry in " + (delay / 1_000_000) + " ms");
+        String line = "alert " + id + " (" + p.alert.sensor() + ") not sent, attempt " + p.attempts + ": " + reason;
+        if (needsUser) {
+            log.error(C, line + "; this needs a change of settings, retry in " + (delay / 1_000_000) + " ms");
+        } else {
+            log.warn(C, line + "; retry in " + (delay / 1_000_000) + " ms");
+        }
         return delay;
     }
 

@@ -20,6 +20,8 @@ import dev.w5100alert.firmware.smtp.SmtpConfig;
 import dev.w5100alert.firmware.smtp.SmtpEngine;
 import dev.w5100alert.firmware.smtp.SmtpTimeouts;
 import dev.w5100alert.firmware.smtp.SmtpTranscript;
+import dev.w5100alert.firmware.tls.TlsMode;
+import dev.w5100alert.firmware.tls.TlsPolicy;
 import dev.w5100alert.hal.Clock;
 import dev.w5100alert.hal.NetworkConfig;
 import dev.w5100alert.hal.ResetLine;
@@ -263,6 +265,27 @@ public final class BoardStack implements AutoCloseable {
         if (s.hasCredentials()) {
             b.credentials(s.username(), s.password());
         }
+        b.tls(tlsPolicy(s));
         return b.build();
+    }
+
+    /**
+     * The firmware's TLS policy from the [smtp] TLS keys: the mode, the ca-file's certificates (or the JDK's default
+     * trust store) and the name the certificate must carry (tls-server-name, else a host-name server; with neither,
+     * the server's IP address).
+     */
+    public static TlsPolicy tlsPolicy(BoardConfig.Smtp s) {
+        return switch (s.tls().mode()) {
+            case NONE -> TlsPolicy.NONE;
+            case STARTTLS -> tlsPolicy(s, TlsMode.STARTTLS);
+            case IMPLICIT -> tlsPolicy(s, TlsMode.IMPLICIT);
+        };
+    }
+
+    /** The configured trust and name with another mode ({@code diagnose} tries what the port speaks). */
+    public static TlsPolicy tlsPolicy(BoardConfig.Smtp s, TlsMode mode) {
+        BoardConfig.TlsSettings t = s.tls();
+        return TlsPolicy.of(mode, t.trustAnchors(), t.expectedName(s.serverText()),
+                s.server() == null ? 0 : Ipv4.toInt(s.server())); // a name: the certificate must carry the name
     }
 }

@@ -32,6 +32,8 @@ class CommandLineHostileTest {
             [smtp]
             server = 192.168.1.10
             port = 25
+            # a plain test server: these tests are about the command line, not TLS
+            tls = none
             sender = alarm@example.org
             recipients = ops@example.org, nobody@example.org
             timeout = 10s

@@ -51,12 +51,28 @@ class DiagnoseEhloProbeTest {
         return t;
     }
 
+    @org.junit.jupiter.api.io.TempDir
+    Path dir;
+
+    /** The sample with tls = none: these servers speak plain SMTP, and the test is about reading their replies. */
+    private Path plainConfig() {
+        try {
+            Path p = dir.resolve("plain.conf");
+            java.nio.file.Files.writeString(p, java.nio.file.Files.readString(Path.of("deploy/w5100-alert.conf"))
+                    .replace("#tls = starttls", "tls = none")
+                    .replace("#allow-plaintext-auth = true", "allow-plaintext-auth = true"));
+            return p;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private String diagnose(int port, int[] code) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         code[0] = Main.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 Map.of("W5100_SMTP_PASSWORD", PASSWORD)::get, "diagnose", "--config",
-                Path.of("deploy/w5100-alert.conf").toString(), "--simulated", "--smtp-port", String.valueOf(port));
+                plainConfig().toString(), "--simulated", "--smtp-port", String.valueOf(port));
         return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     }
 

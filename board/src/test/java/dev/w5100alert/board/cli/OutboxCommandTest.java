@@ -72,6 +72,8 @@ class OutboxCommandTest {
                 [smtp]
                 server = 192.168.1.10
                 port = 25
+                # a plain test server: this test is not about TLS
+                tls = none
                 sender = alarm@example.org
                 recipients = ops@example.org
                 timeout = 10s

@@ -140,7 +140,7 @@ class ConfigParserTest {
                 Arguments.of("two password sources", insertAfter(VALID, 12, "username = pi\nallow-plaintext-auth = true\npassword-env = SMTP_PW\npassword = x"), "smtp.password", 16, "only one password source"),
                 Arguments.of("env unset", insertAfter(VALID, 12, "username = pi\nallow-plaintext-auth = true\npassword-env = NOPE"), "smtp.password-env", 15, "NOPE is not set"),
                 Arguments.of("password file missing", insertAfter(VALID, 12, "username = pi\nallow-plaintext-auth = true\npassword-file = nope.secret"), "smtp.password-file", 15, "does not exist"),
-                Arguments.of("auth without plaintext opt-in", insertAfter(VALID, 12, "username = pi\npassword-env = SMTP_PW"), "smtp.username", 13, "allow-plaintext-auth"),
+                Arguments.of("auth without plaintext opt-in", insertAfter(VALID, 12, "username = pi\npassword-env = SMTP_PW\ntls = none"), "smtp.username", 13, "allow-plaintext-auth"),
                 Arguments.of("retry max below initial", insertAfter(VALID, 13, "[outbox]\nretry-initial = 1m\nretry-max = 10s"), "outbox.retry-max", 16, "shorter"),
                 Arguments.of("capacity zero", insertAfter(VALID, 13, "[outbox]\ncapacity = 0"), "outbox.capacity", 15, "between 1 and 100000"),
                 Arguments.of("newline in subject", replaceLine(VALID, 21, "subject = a\\nb"), "sensor.door.subject", 21, "line break"));
@@ -225,7 +225,7 @@ class ConfigParserTest {
     @Test
     void aWrongPasswordNeverAppearsInAnError() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(insertAfter(VALID, 12,
-                "username = pi\npassword = hunter2")));
+                "username = pi\npassword = hunter2\ntls = none")));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
 

@@ -10,10 +10,14 @@ import dev.w5100alert.board.config.BoardConfig;
 import dev.w5100alert.board.config.ConfigParser;
 import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.stack.BoardStack;
+import dev.w5100alert.board.stack.DemoMailServer;
 import dev.w5100alert.board.stack.SimulatedBoard;
 import dev.w5100alert.hal.Clock;
 import dev.w5100alert.hal.Ipv4;
+import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.util.Properties;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The board on a home LAN, through the whole board stack on the simulated chip: {@code mode = dhcp}, the mail
  * server given by name, network time from the lease, and a board clock 400 days behind (a Pi Zero after a power
  * cut). The sensor trips before the board has an address or the time; the alert waits, and lands in GreenMail
- * with a Date within seconds of the true time. Plaintext SMTP: the board's {@code [smtp] tls} wiring is not part
- * of this build yet.
+ * with a Date within seconds of the true time. Over STARTTLS with real certificate checks: the embedded
+ * SubEthaSMTP's certificate is issued for the server's name by a CA made at the true time, so a board that sent
+ * before network time would see a certificate not yet valid.
  */
 class DhcpBoardEndToEndTest {
 
@@ -36,7 +41,8 @@ class DhcpBoardEndToEndTest {
             mac = 02:00:5e:10:00:01
             [smtp]
             server = smtp.example.org
-            port = 25
+            port = 587
+            tls = starttls
             sender = alarm@example.org
             recipients = ops@example.org
             timeout = 10s
@@ -80,11 +86,12 @@ class DhcpBoardEndToEndTest {
     }
 
     @Test
-    void leaseNameAndNetworkTimeThenTheAlertArrivesWithTheTrueDate() throws Exception {
-        BoardConfig cfg = config(CONFIG);
+    void leaseNameAndNetworkTimeThenTheAlertArrivesOverStartTlsWithTheTrueDate() throws Exception {
+        BoardConfig plain = config(CONFIG);
         long realStart = System.nanoTime();
-        try (SimulatedBoard board = SimulatedBoard.start(cfg, greenMail.getSmtp().getPort(), dir.resolve("outbox"),
-                Clock.SYSTEM, log, null, BoardStack.HEALTH_CHECK_NANOS, BEHIND_SECONDS)) {
+        try (DemoMailServer mail = DemoMailServer.start(plain.smtp());
+             SimulatedBoard board = SimulatedBoard.start(mail.boardConfig(plain), mail.port(), dir.resolve("outbox"),
+                Clock.SYSTEM, log, null, 200_000_000L, BEHIND_SECONDS)) {
             board.stack.bringUp();
             long boardSkew = board.stack.wallClock.epochMillis() - System.currentTimeMillis();
             assertTrue(boardSkew < -399L * 86_400_000L, "the board starts 400 days behind: " + boardSkew);
@@ -102,8 +109,10 @@ class DhcpBoardEndToEndTest {
             long realNanos = System.nanoTime() - realStart;
             long frames = board.sim.counters().frames();
             assertEquals(1, board.stack.agent.deliveredCount(), log.lines()::toString);
-            assertTrue(greenMail.waitForIncomingEmail(10_000, 1));
-            MimeMessage got = greenMail.getReceivedMessages()[0];
+            assertEquals(0, board.stack.agent.chipResets(), "the leased address passes the chip health check");
+            assertEquals(1, mail.received().size());
+            MimeMessage got = new MimeMessage(Session.getInstance(new Properties()),
+                    new ByteArrayInputStream(mail.received().get(0).data()));
             long dateError = got.getSentDate().getTime() - System.currentTimeMillis();
             assertTrue(Math.abs(dateError) < 60_000, "Date header off by " + dateError + " ms (board clock 400 days "
                     + "behind, alert raised before network time)");
@@ -119,7 +128,7 @@ class DhcpBoardEndToEndTest {
             String d = board.stack.lan.describe(System.nanoTime());
             assertTrue(d.contains("lease: " + Ipv4.format(lease)) && d.contains("mail server smtp.example.org: 192.168.1.10")
                     && d.contains("network time, offset"), d);
-            System.out.printf("board power-on to first mail accepted (DHCP + DNS + NTP, plaintext SMTP, board clock 400 "
+            System.out.printf("board power-on to first mail accepted (DHCP + DNS + NTP + STARTTLS, board clock 400 "
                     + "days behind) over w5100-sim: %d SPI frames, %.2f s (virtual = real time here; shared machine)%n",
                     frames, realNanos / 1e9);
         }
@@ -127,7 +136,7 @@ class DhcpBoardEndToEndTest {
 
     @Test
     void withTimeOffTheMailGoesWithTheBoardsOwnClockOnceAddressedAndResolved() throws Exception {
-        BoardConfig cfg = config(CONFIG.replace("ntp = from-dhcp", "ntp = off"));
+        BoardConfig cfg = config(CONFIG.replace("ntp = from-dhcp", "ntp = off").replace("tls = starttls", "tls = none"));
         try (SimulatedBoard board = SimulatedBoard.start(cfg, greenMail.getSmtp().getPort(), dir.resolve("outbox"),
                 Clock.SYSTEM, log, null, BoardStack.HEALTH_CHECK_NANOS, -3600)) {
             board.stack.bringUp();

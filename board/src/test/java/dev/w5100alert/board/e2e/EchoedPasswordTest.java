@@ -50,6 +50,8 @@ class EchoedPasswordTest {
             [smtp]
             server = 192.168.1.10
             port = 25
+            # a plain test server that echoes: this test is about masking, not TLS
+            tls = none
             sender = alarm@example.org
             recipients = ops@example.org, boss@example.org
             username = alarm

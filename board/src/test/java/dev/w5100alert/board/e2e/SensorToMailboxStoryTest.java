@@ -50,6 +50,8 @@ class SensorToMailboxStoryTest {
             [smtp]
             server = 192.168.1.10
             port = 25
+            # a plain test server: this test is about delivery, not TLS (see TlsDeliveryTest)
+            tls = none
             sender = alarm@example.org
             recipients = ops@example.org, boss@example.org
             username = alarm

@@ -33,6 +33,8 @@ class SimulatedDeliveryTest {
             [smtp]
             server = 192.168.1.10
             port = 25
+            # a plain test server: this test is about delivery, not TLS (see TlsDeliveryTest)
+            tls = none
             sender = alarm@example.org
             recipients = ops@example.org
             timeout = 10s

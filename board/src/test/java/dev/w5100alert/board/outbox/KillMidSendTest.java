@@ -45,6 +45,8 @@ class KillMidSendTest {
             [smtp]
             server = 192.168.1.10
             port = 25
+            # a plain test server: this test is about delivery, not TLS (see TlsDeliveryTest)
+            tls = none
             sender = alarm@example.org
             recipients = ops@example.org
             timeout = 20s

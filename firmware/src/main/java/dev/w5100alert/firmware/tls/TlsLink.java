@@ -255,11 +255,11 @@ public final class TlsLink implements TcpLink {
         }
     }
 
-    @Override
-    public int write(byte[] b, int off, int len) {
-        if (phase == Phase.PLAIN) {
-            return inner.write(b, off, len);
-        }
+    /**
+     * Drives a handshake still under way and flushes what the engine has queued: 1 when application data may
+     * move now, 0 while the handshake goes on, -1 when the link is closed or failed.
+     */
+    private int readyForData() {
         if (phase == Phase.HANDSHAKE) {
             handshake();
             if (phase == Phase.HANDSHAKE) {
@@ -272,6 +272,18 @@ public final class TlsLink implements TcpLink {
         if (flushNetOut() < 0) {
             fail(TlsFailure.NONE, "");
             return -1;
+        }
+        return 1;
+    }
+
+    @Override
+    public int write(byte[] b, int off, int len) {
+        if (phase == Phase.PLAIN) {
+            return inner.write(b, off, len);
+        }
+        int ready = readyForData();
+        if (ready <= 0) {
+            return ready;
         }
         if (netOut.hasRemaining() || len == 0) {
             return 0; // the previous record is still on its way through the inner link
@@ -306,18 +318,9 @@ public final class TlsLink implements TcpLink {
         if (phase == Phase.PLAIN) {
             return inner.read(b, off, len);
         }
-        if (phase == Phase.HANDSHAKE) {
-            handshake();
-            if (phase == Phase.HANDSHAKE) {
-                return 0;
-            }
-        }
-        if (phase != Phase.OPEN) {
-            return -1;
-        }
-        if (flushNetOut() < 0) {
-            fail(TlsFailure.NONE, "");
-            return -1;
+        int ready = readyForData();
+        if (ready <= 0) {
+            return ready;
         }
         for (int step = 0; step < MAX_STEPS && !appIn.hasRemaining() && !peerClosed; step++) {
             if (netIn.hasRemaining()) {
