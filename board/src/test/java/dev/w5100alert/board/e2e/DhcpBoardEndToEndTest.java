@@ -135,6 +135,38 @@ class DhcpBoardEndToEndTest {
     }
 
     @Test
+    void afterAChipResetTheLeaseIsWrittenBackAndTheQueuedAlertIsDelivered() throws Exception {
+        BoardConfig cfg = config(CONFIG.replace("tls = starttls", "tls = none"));
+        try (SimulatedBoard board = SimulatedBoard.start(cfg, greenMail.getSmtp().getPort(), dir.resolve("outbox"),
+                Clock.SYSTEM, log, null, 200_000_000L, 0)) {
+            board.stack.bringUp();
+            long until = System.nanoTime() + DEADLINE;
+            while (!board.stack.lan.mailMayGo(System.nanoTime(), 0, Long.MAX_VALUE) && System.nanoTime() - until < 0) {
+                if (board.stack.agent.doWork(System.nanoTime()) == 0) {
+                    Clock.SYSTEM.idle();
+                }
+            }
+            int lease = board.stack.lan.dhcp().address();
+            assertTrue(lease != 0, log.lines()::toString);
+            board.sim.faults().misoStuckAt(0xFF); // the chip falls off the bus
+            board.trip(0, true);
+            while (board.stack.agent.chipResets() < 1 && System.nanoTime() - until < 0) {
+                if (board.stack.agent.doWork(System.nanoTime()) == 0) {
+                    Clock.SYSTEM.idle();
+                }
+            }
+            board.sim.faults().clear();
+            assertTrue(board.stack.agent.runUntilIdle(System.nanoTime() + DEADLINE), log.lines()::toString);
+            assertTrue(greenMail.waitForIncomingEmail(10_000, 1));
+            byte[] sipr = new byte[4];
+            board.stack.driver.readRegisters(0x000F, sipr, 0, 4); // SIPR, read back from the chip
+            assertEquals(Ipv4.format(lease), Ipv4.format(Ipv4.of(sipr[0] & 0xFF, sipr[1] & 0xFF, sipr[2] & 0xFF,
+                    sipr[3] & 0xFF)), "the chip has the leased address again after the reset");
+            assertTrue(log.contains("reset and configured again"), log.lines()::toString);
+        }
+    }
+
+    @Test
     void withTimeOffTheMailGoesWithTheBoardsOwnClockOnceAddressedAndResolved() throws Exception {
         BoardConfig cfg = config(CONFIG.replace("ntp = from-dhcp", "ntp = off").replace("tls = starttls", "tls = none"));
         try (SimulatedBoard board = SimulatedBoard.start(cfg, greenMail.getSmtp().getPort(), dir.resolve("outbox"),
