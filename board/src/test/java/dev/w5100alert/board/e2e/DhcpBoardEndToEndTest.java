@@ -166,6 +166,56 @@ class DhcpBoardEndToEndTest {
         }
     }
 
+    /** Virtual time: moves 1 ms per idle, and jumps when the test says so. */
+    static final class VirtualClock implements Clock {
+        volatile long now = 1_000_000_000L;
+        final long epochBase = System.currentTimeMillis();
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public long epochMillis() {
+            return epochBase + now / 1_000_000L;
+        }
+
+        @Override
+        public void idle() {
+            now += 1_000_000L;
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void theLeaseIsRenewedAtT1InsideTheLoopAndTheLogSaysSo() throws Exception {
+        BoardConfig cfg = config(CONFIG.replace("tls = starttls", "tls = none").replace("ntp = from-dhcp", "ntp = off"));
+        VirtualClock clock = new VirtualClock();
+        try (SimulatedBoard board = SimulatedBoard.start(cfg, greenMail.getSmtp().getPort(), dir.resolve("outbox"),
+                clock, log, null, 5_000_000_000L, 0)) {
+            board.stack.bringUp();
+            for (int i = 0; i < 100_000 && !board.stack.lan.dhcp().bound(); i++) {
+                if (board.stack.agent.doWork(clock.nanoTime()) == 0) {
+                    clock.idle();
+                }
+            }
+            assertTrue(board.stack.lan.dhcp().bound(), log.lines()::toString);
+            long renewAt = board.stack.lan.dhcp().renewAt();
+            clock.now = renewAt; // half an hour later, in virtual time
+            for (int i = 0; i < 100_000 && board.stack.lan.dhcp().renewals() == 0; i++) {
+                if (board.stack.agent.doWork(clock.nanoTime()) == 0) {
+                    clock.idle();
+                }
+            }
+            assertEquals(1, board.stack.lan.dhcp().renewals(), log.lines()::toString);
+            assertTrue(log.contains("DHCP lease renewed: " + Ipv4.format(board.stack.lan.dhcp().address())),
+                    log.lines()::toString);
+            assertTrue(board.stack.lan.dhcp().renewAt() > renewAt, "the next renewal is planned later");
+            assertEquals(0, board.stack.agent.chipResets());
+        }
+    }
+
     @Test
     void withTimeOffTheMailGoesWithTheBoardsOwnClockOnceAddressedAndResolved() throws Exception {
         BoardConfig cfg = config(CONFIG.replace("ntp = from-dhcp", "ntp = off").replace("tls = starttls", "tls = none"));
