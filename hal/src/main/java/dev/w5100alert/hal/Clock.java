@@ -4,9 +4,10 @@ package dev.w5100alert.hal;
  * Time as the firmware and the driver see it: passed in, never read from a global.
  *
  * <p>Every wait in hal and firmware polls with a deadline taken from this clock and calls
- * {@link #idle()} between polls. On the board {@link #SYSTEM} parks the thread briefly; in tests a
- * virtual clock advances its own time inside {@code idle()}, so a 30 s timeout runs in
- * microseconds.
+ * {@link #idle()} (or {@link #idleUntil(long)}) between polls: the one wait primitive. On the board
+ * that is a {@link SystemClock}'s {@link BackoffIdleStrategy} (spin, yield, park doubling to a bound,
+ * woken by sensor and /INT edges); in tests a virtual clock advances its own time inside
+ * {@code idle()}, so a 30 s timeout runs in microseconds.
  */
 public interface Clock {
 
@@ -16,24 +17,35 @@ public interface Clock {
     /** Wall-clock milliseconds since the epoch (for Date headers and logs). */
     long epochMillis();
 
-    /** Called between polls of a bounded wait; must return promptly. */
+    /**
+     * One step of a bounded wait that made no progress; returns promptly (a spin, a yield or a short
+     * park, see {@link BackoffIdleStrategy}).
+     */
     void idle();
 
-    /** The real clock: {@link System#nanoTime()}, {@link System#currentTimeMillis()}, a short park. */
-    Clock SYSTEM = new Clock() {
-        @Override
-        public long nanoTime() {
-            return System.nanoTime();
-        }
+    /**
+     * One step of a wait that must end by {@code deadlineNanos} ({@link #nanoTime()} time): never parks
+     * past it. Clocks without a strategy just {@link #idle()}.
+     */
+    default void idleUntil(long deadlineNanos) {
+        idle();
+    }
 
-        @Override
-        public long epochMillis() {
-            return System.currentTimeMillis();
-        }
+    /** The caller made progress: the next wait starts at the spinning end again. */
+    default void progress() {
+    }
 
-        @Override
-        public void idle() {
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000L);
-        }
-    };
+    /** Any thread: ends the loop's current park at once (a sensor edge, the /INT edge). */
+    default void wake() {
+    }
+
+    /** Waits on the chip's /INT line from now on (edges wake, a quiet line lets the wait park longer). */
+    default void waitOn(InterruptLine line) {
+    }
+
+    /**
+     * The real clock with the default {@link IdleSettings}. Its wait has state: meant for one waiting
+     * thread (a command line's main thread); the board's loop gets its own {@link SystemClock}.
+     */
+    Clock SYSTEM = new SystemClock();
 }

@@ -156,7 +156,10 @@ public final class TcpSocket extends W5100Socket {
         }
         int i = batch.read(regSr);
         batch.run();
-        if (batch.value(i) != SOCK_LISTEN) {
+        int state = batch.value(i);
+        // A client already waiting (in the simulator's backlog, or a SYN arriving at once) moves LISTEN on
+        // before the first read: that is a listening socket that has a connection, not a failure.
+        if (state != SOCK_LISTEN && state != SOCK_SYNRECV && state != SOCK_ESTABLISHED && state != SOCK_CLOSE_WAIT) {
             int sr = batch.value(i);
             terminate(SocketFailure.CHIP_ERROR);
             throw new W5100Exception("W5100 socket " + slot + " did not enter LISTEN (Sn_SR=0x" + Integer.toHexString(sr) + ")");
@@ -196,6 +199,63 @@ public final class TcpSocket extends W5100Socket {
         }
     }
 
+    /** Clears what one connection left behind, so {@link W5100Driver#relisten} can reuse this handle. */
+    void resetForReuse() {
+        failure = SocketFailure.NONE;
+        phase = PHASE_OPENED;
+        sawSynSent = false;
+        sendPending = false;
+        peerClosed = false;
+        remoteIp = 0;
+        remotePort = 0;
+    }
+
+    /**
+     * Non-blocking: has the chip confirmed the last SEND (SEND_OK)? One SPI frame while it has not, two
+     * more when it just did. A socket whose SEND_OK deadline passes fails ({@link #FAILED} semantics:
+     * returns false and the socket is CLOSED).
+     */
+    public boolean sendConfirmed() {
+        if (!open || phase != PHASE_CONNECTED) {
+            return false;
+        }
+        if (!sendPending) {
+            return true;
+        }
+        int i = batch.read(regIr);
+        batch.run();
+        int ir = batch.value(i);
+        if ((ir & IR_SEND_OK) != 0) {
+            batch.write(regIr, IR_SEND_OK);
+            batch.run();
+            sendPending = false;
+            return true;
+        }
+        if (!absorbInterrupts(ir)) {
+            return false;
+        }
+        if (clock.nanoTime() - sendOkDeadline >= 0) {
+            terminate(SocketFailure.TIMED_OUT);
+        }
+        return false;
+    }
+
+    /**
+     * Non-blocking half of {@link #close(long)}: issues DISCON (FIN) once the caller has seen
+     * {@link #sendConfirmed()}; poll {@link #state()} for CLOSED and call {@link #abort()} at the
+     * caller's deadline. Returns false (and the socket is CLOSED) if the chip did not take the command.
+     */
+    public boolean disconnectStart() {
+        if (!open || phase != PHASE_CONNECTED) {
+            return false;
+        }
+        if (!command(DISCON)) {
+            terminate(SocketFailure.CHIP_ERROR);
+            return false;
+        }
+        return true;
+    }
+
     /** Peer address: the destination of a client, or the client of a listening socket once connected. */
     public int remoteIp() {
         return remoteIp;
@@ -219,12 +279,13 @@ public final class TcpSocket extends W5100Socket {
     /** Blocking connect: {@link #connectStart} then {@link #connectPoll} until final or the deadline. */
     public ConnectOutcome connect(int ip, int port, long timeoutNanos) {
         connectStart(ip, port, timeoutNanos);
+        clock.progress();
         for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
             ConnectOutcome o = connectPoll();
             if (o.isFinal()) {
                 return o;
             }
-            clock.idle();
+            clock.idleUntil(connectDeadline);
         }
         terminate(SocketFailure.TIMED_OUT);
         return ConnectOutcome.TIMED_OUT;
@@ -325,7 +386,8 @@ public final class TcpSocket extends W5100Socket {
 
     /**
      * Reads what the chip has received, up to {@code len} bytes, and frees that room (RECV). Never
-     * waits. Costs 5 SPI frames per poll plus about {@code n + 4} for n bytes read.
+     * waits. Costs 3 SPI frames per poll that finds nothing (4 with /INT wired), plus about
+     * {@code n + 6} for n bytes read.
      *
      * @return bytes read (0 = nothing yet), {@link #EOF} once the peer closed and all data was read,
      *         or {@link #FAILED}
@@ -335,12 +397,23 @@ public final class TcpSocket extends W5100Socket {
         if (!checkConnected()) {
             return FAILED;
         }
+        if (driver.interruptsWired()) {
+            // Datasheet 4.2, Sn_IR: the bit stays set (and /INT low) until written 1; clear RECV before
+            // reading RSR, so data arriving after the read sets it, and pulls /INT, again.
+            batch.write(regIr, IR_RECV);
+        }
         // Sn_SR first: data that arrived before a FIN or RST is then counted by the RSR read after it.
         int srIndex = batch.read(regSr);
-        int rsrIndex = queueCounterReads(regRxRsr);
+        int rsrIndex = batch.read(regRxRsr);
+        batch.read(regRxRsr + 1);
         batch.run();
         int sr = batch.value(srIndex);
-        int rsr = stableCounter(rsrIndex, regRxRsr);
+        int rsr = batch.value16(rsrIndex);
+        // An idle poll costs 3 frames: a zero RSR is taken as "nothing yet" (a read torn by an update can
+        // only delay data to the next poll), unless the socket is closing, where it would end the stream.
+        if (rsr != 0 || sr == SOCK_CLOSE_WAIT || sr == SOCK_CLOSED) {
+            rsr = confirmCounter(rsr, regRxRsr);
+        }
         if (rsr == 0) {
             if (sr == SOCK_CLOSE_WAIT) {
                 peerClosed = true;
@@ -375,6 +448,7 @@ public final class TcpSocket extends W5100Socket {
             return false;
         }
         long deadline = clock.nanoTime() + timeoutNanos;
+        clock.progress(); // a new wait: start at the spinning end
         for (int polls = 0; sendPending && polls < W5100Driver.MAX_POLLS; polls++) {
             int i = batch.read(regIr);
             batch.run();
@@ -391,7 +465,7 @@ public final class TcpSocket extends W5100Socket {
             if (clock.nanoTime() - deadline >= 0) {
                 return false;
             }
-            clock.idle();
+            clock.idleUntil(deadline);
         }
         return !sendPending;
     }
@@ -404,6 +478,7 @@ public final class TcpSocket extends W5100Socket {
     public int sendFully(byte[] src, int off, int len, long timeoutNanos) {
         checkRange(src, off, len);
         long deadline = clock.nanoTime() + timeoutNanos;
+        clock.progress(); // a new wait: start at the spinning end
         int sent = 0;
         for (int polls = 0; sent < len && polls < W5100Driver.MAX_POLLS; polls++) {
             int n = send(src, off + sent, len - sent);
@@ -415,7 +490,7 @@ public final class TcpSocket extends W5100Socket {
                 if (clock.nanoTime() - deadline >= 0) {
                     return sent;
                 }
-                clock.idle();
+                clock.idleUntil(deadline);
             }
         }
         long left = deadline - clock.nanoTime();
@@ -433,12 +508,13 @@ public final class TcpSocket extends W5100Socket {
      */
     public int receive(byte[] dst, int off, int len, long timeoutNanos) {
         long deadline = clock.nanoTime() + timeoutNanos;
+        clock.progress(); // a new wait: start at the spinning end
         for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
             int n = receive(dst, off, len);
             if (n != 0 || len == 0 || clock.nanoTime() - deadline >= 0) {
                 return n;
             }
-            clock.idle();
+            clock.idleUntil(deadline);
         }
         return 0;
     }
@@ -455,6 +531,7 @@ public final class TcpSocket extends W5100Socket {
             return false;
         }
         long deadline = clock.nanoTime() + timeoutNanos;
+        clock.progress(); // a new wait: start at the spinning end
         boolean graceful = false;
         if (phase == PHASE_CONNECTED) {
             flush(timeoutNanos);
@@ -469,7 +546,7 @@ public final class TcpSocket extends W5100Socket {
                     if (clock.nanoTime() - deadline >= 0) {
                         break;
                     }
-                    clock.idle();
+                    clock.idleUntil(deadline);
                 }
             }
         }

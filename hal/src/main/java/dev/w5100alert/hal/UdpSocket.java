@@ -55,6 +55,7 @@ public final class UdpSocket extends W5100Socket {
             return started;
         }
         long deadline = clock.nanoTime() + sendGiveUpNanos();
+        clock.progress(); // a new wait: start at the spinning end
         for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
             int r = sendPoll();
             if (r != PENDING) {
@@ -63,7 +64,7 @@ public final class UdpSocket extends W5100Socket {
             if (clock.nanoTime() - deadline >= 0) {
                 break;
             }
-            clock.idle();
+            clock.idleUntil(deadline);
         }
         return sendGiveUp();
     }
@@ -194,6 +195,9 @@ public final class UdpSocket extends W5100Socket {
                 return FAILED;
             }
             throw new IllegalStateException("socket is closed");
+        }
+        if (driver.interruptsWired()) {
+            batch.write(regIr, IR_RECV); // as TcpSocket.receive: clear RECV, then read RSR
         }
         int rsrIndex = queueCounterReads(regRxRsr);
         batch.run();

@@ -13,7 +13,7 @@ import static dev.w5100alert.hal.W5100Registers.*;
  * <p>Guarantees:
  * <ul>
  *   <li>Every wait polls against a deadline from the injected {@link Clock} and calls
- *       {@link Clock#idle()} between polls; a poll count cap bounds each wait even if the clock
+ *       {@link Clock#idleUntil(long)} between polls; a poll count cap bounds each wait even if the clock
  *       stood still. No wait is unbounded, no thread sleeps.</li>
  *   <li>After {@link #bringUp}, sending and receiving on an open socket allocate nothing.</li>
  *   <li>Sockets never leak: every failure path issues CLOSE and frees the slot.</li>
@@ -55,6 +55,10 @@ public final class W5100Driver {
     private int subr;
     private int gar;
     private int nextEphemeral = EPHEMERAL_FIRST;
+    /** Whether /INT is wired, so IMR lets the sockets in use drive it. */
+    private boolean interrupts;
+    /** IMR as written: one bit per socket in use (datasheet 4.1, IMR bits 3..0). */
+    private int imr;
 
     public W5100Driver(SpiBus bus, ResetLine resetLine, Clock clock) {
         if (bus == null || resetLine == null || clock == null) {
@@ -69,6 +73,38 @@ public final class W5100Driver {
     /** The configuration written by the last {@link #bringUp} or {@link #configure}; null before. */
     public NetworkConfig config() {
         return config;
+    }
+
+    /**
+     * With {@code wired} the chip's /INT line is watched by the loop: from now on IMR has the bit of
+     * every socket in use (set on open, cleared when the slot is freed, written again by
+     * {@link #configure}), and receiving clears Sn_IR.RECV before it reads Sn_RX_RSR, so /INT goes high
+     * again once the news is taken and falls on the next. Without it IMR stays 0 (the reset value) and
+     * the register traffic is exactly as before.
+     */
+    public void interruptsWired(boolean wired) {
+        interrupts = wired;
+        if (!wired && imr != 0) {
+            imr = 0;
+            batch.write(IMR, 0);
+            batch.run();
+        }
+    }
+
+    /** Whether {@link #interruptsWired} was given {@code true}. */
+    public boolean interruptsWired() {
+        return interrupts;
+    }
+
+    /** IMR as this driver last wrote it. */
+    public int interruptMask() {
+        return imr;
+    }
+
+    private void writeImr(int mask) {
+        imr = mask;
+        batch.write(IMR, mask);
+        batch.run();
     }
 
     /** SPI frames this driver has shifted since construction (frame-economy measurements). */
@@ -111,8 +147,9 @@ public final class W5100Driver {
     /** Lets {@code nanos} of clock time pass, idling. */
     private void waitFor(long nanos) {
         long deadline = clock.nanoTime() + nanos;
+        clock.progress(); // a new wait: start at the spinning end
         for (int polls = 0; polls < MAX_POLLS && clock.nanoTime() - deadline < 0; polls++) {
-            clock.idle();
+            clock.idleUntil(deadline);
         }
     }
 
@@ -120,6 +157,7 @@ public final class W5100Driver {
         batch.write(MR, MR_RST);
         batch.run();
         long deadline = clock.nanoTime() + RESET_TIMEOUT_NANOS;
+        clock.progress(); // a new wait: start at the spinning end
         boolean sawOnlyFf = true;
         for (int polls = 0; polls < MAX_POLLS; polls++) {
             int i = batch.read(MR);
@@ -132,7 +170,7 @@ public final class W5100Driver {
             if (clock.nanoTime() - deadline >= 0) {
                 break;
             }
-            clock.idle();
+            clock.idleUntil(deadline);
         }
         if (sawOnlyFf) {
             throw new ChipDetectionException(ChipDetectionException.Diagnosis.MISO_NOT_CONNECTED, "MR read 0xFF");
@@ -217,6 +255,9 @@ public final class W5100Driver {
         batch.write(RCR, config.retryCount());
         batch.write(RMSR, config.memory().rxCode());
         batch.write(TMSR, config.memory().txCode());
+        if (interrupts) {
+            batch.write(IMR, imr);
+        }
         batch.run();
         this.config = config;
         this.sipr = config.ip();
@@ -375,6 +416,25 @@ public final class W5100Driver {
     }
 
     /**
+     * Puts a listening socket handle that has closed (after serving a connection, or after a failure or
+     * a chip reset) back into LISTEN on the same hardware socket and port, without allocating: a server
+     * that keeps its handle holds its own socket. Returns false, doing nothing, when the handle is still
+     * open or its hardware socket was handed to someone else in the meantime.
+     *
+     * @throws W5100Exception if the chip does not open the socket (it is left CLOSED)
+     */
+    public boolean relisten(TcpSocket socket) {
+        requireConfigured();
+        if (socket.driver != this || socket.open || owners[socket.slot] != null) {
+            return false;
+        }
+        socket.resetForReuse();
+        open(socket, Sn_MR_TCP, socket.localPort, SOCK_INIT);
+        socket.listen();
+        return true;
+    }
+
+    /**
      * Opens a UDP socket on {@code localPort} (0 = ephemeral).
      *
      * @throws W5100Exception if all four sockets are in use or the chip does not open it
@@ -445,6 +505,7 @@ public final class W5100Driver {
             throw new W5100Exception("W5100 socket " + s + " does not accept OPEN (Sn_CR stuck)");
         }
         long deadline = clock.nanoTime() + COMMAND_TIMEOUT_NANOS;
+        clock.progress(); // a new wait: start at the spinning end
         int sr = -1;
         for (int polls = 0; polls < MAX_POLLS; polls++) {
             int i = batch.read(socketRegister(s, Sn_SR));
@@ -453,7 +514,7 @@ public final class W5100Driver {
             if (sr == expectedState || clock.nanoTime() - deadline >= 0) {
                 break;
             }
-            clock.idle();
+            clock.idleUntil(deadline);
         }
         if (sr != expectedState) {
             socket.command(CLOSE);
@@ -461,6 +522,9 @@ public final class W5100Driver {
         }
         socket.attach(port);
         owners[s] = socket;
+        if (interrupts) {
+            writeImr(imr | (1 << s));
+        }
     }
 
     /** Re-opens a live UDP handle on another local port (CLOSE, Sn_PORT, OPEN); no allocation. */
@@ -472,6 +536,9 @@ public final class W5100Driver {
     void release(W5100Socket socket) {
         if (owners[socket.slot] == socket) {
             owners[socket.slot] = null;
+            if (interrupts && (imr & (1 << socket.slot)) != 0) {
+                writeImr(imr & ~(1 << socket.slot));
+            }
         }
     }
 }

@@ -28,6 +28,8 @@ final class W5100Registers {
     static final int RTR_RESET = 0x07D0;
     /** Retry count; reset 0x08. */
     static final int RCR = 0x0019;
+    /** Interrupt mask (datasheet 4.1): bits 3..0 let socket n's Sn_IR drive /INT low. The W5100 has no Sn_IMR. */
+    static final int IMR = 0x0016;
     static final int RCR_RESET = 0x08;
     /** RX / TX memory size, two bits per socket; reset 0x55. */
     static final int RMSR = 0x001A;

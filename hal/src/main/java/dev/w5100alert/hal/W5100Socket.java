@@ -134,6 +134,7 @@ public abstract sealed class W5100Socket permits TcpSocket, UdpSocket {
     /** Polls Sn_CR until the chip has taken the last command (reads 0), within the command timeout. */
     boolean awaitCommandAccepted() {
         long deadline = clock.nanoTime() + W5100Driver.COMMAND_TIMEOUT_NANOS;
+        clock.progress(); // a new wait: start at the spinning end
         for (int polls = 0; polls < W5100Driver.MAX_POLLS; polls++) {
             int i = batch.read(regCr);
             batch.run();
@@ -143,7 +144,7 @@ public abstract sealed class W5100Socket permits TcpSocket, UdpSocket {
             if (clock.nanoTime() - deadline >= 0) {
                 return false;
             }
-            clock.idle();
+            clock.idleUntil(deadline);
         }
         return false;
     }
@@ -163,6 +164,22 @@ public abstract sealed class W5100Socket permits TcpSocket, UdpSocket {
         batch.read(address);
         batch.read(address + 1);
         return first;
+    }
+
+    /**
+     * A 16-bit counter already read once as {@code first}: one more read must agree (the chip may update
+     * it between the byte reads), else as {@link #stableCounter}.
+     */
+    int confirmCounter(int first, int address) {
+        int i = batch.read(address);
+        batch.read(address + 1);
+        batch.run();
+        if (batch.value16(i) == first) {
+            return first;
+        }
+        int j = queueCounterReads(address);
+        batch.run();
+        return stableCounter(j, address);
     }
 
     /**

@@ -176,7 +176,30 @@ class RegisterTrafficTest {
                 "R 0403=17", "R 0426=00", "R 0427=05", "R 0426=00", "R 0427=05",
                 "R 67FD=0A", "R 67FE=0B", "R 67FF=0C", "R 6000=0D", "R 6001=0E",
                 "W 0428 08", "W 0429 02", "W 0401 40", "R 0401=00"), chip.takeLog());
-        assertEquals(2, chip.transfers - before, "status reads, then data + pointer + RECV in one transfer");
+        assertEquals(3, chip.transfers - before,
+                "status and size, the size confirmed only because it is not 0, then data + pointer + RECV in one transfer");
+    }
+
+    @Test
+    void anIdleReceivePollCostsThreeFramesInOneTransfer() {
+        TcpSocket s = connected(0, 0);
+        chip.takeLog();
+        int before = chip.transfers;
+        assertEquals(0, s.receive(new byte[8], 0, 8));
+        assertEquals(List.of("R 0403=17", "R 0426=00", "R 0427=00"), chip.takeLog());
+        assertEquals(1, chip.transfers - before);
+    }
+
+    @Test
+    void aZeroSizeIsConfirmedBeforeItEndsTheStream() {
+        TcpSocket s = connected(0, 0);
+        chip.mem[0x0403] = 0x1C; // CLOSE_WAIT
+        chip.script16(0x0426, 0, 3, 3, 3);
+        chip.takeLog();
+        byte[] buf = new byte[8];
+        assertEquals(3, s.receive(buf, 0, 8), "a torn first read of 0 must not lose the last bytes");
+        assertEquals(List.of("R 0403=1C", "R 0426=00", "R 0427=00", "R 0426=00", "R 0427=03",
+                "R 0426=00", "R 0427=03", "R 0426=00", "R 0427=03"), chip.takeLog().subList(0, 9));
     }
 
     @Test

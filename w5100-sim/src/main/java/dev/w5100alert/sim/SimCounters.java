@@ -24,6 +24,7 @@ public final class SimCounters {
     long bufferOther;
     long commands;
     long droppedDatagrams;
+    long interruptEdges;
 
     SimCounters(RegisterTable table) {
         this.table = table;
@@ -109,7 +110,7 @@ public final class SimCounters {
         java.util.Arrays.fill(readsById, 0);
         java.util.Arrays.fill(writesById, 0);
         frames = reads = writes = cutFrames = badOpcodes = overrunBytes = unhandled = readOnlyWrites = 0;
-        txBufferWrites = rxBufferReads = bufferOther = commands = droppedDatagrams = 0;
+        txBufferWrites = rxBufferReads = bufferOther = commands = droppedDatagrams = interruptEdges = 0;
     }
 
     @Override
@@ -121,5 +122,10 @@ public final class SimCounters {
     /** Inbound UDP datagrams dropped because the socket's RX buffer had no room for them (as on the chip). */
     public long droppedDatagrams() {
         return droppedDatagrams;
+    }
+
+    /** Falls of the /INT pin (IR &amp; IMR going from zero to non-zero). */
+    public long interruptEdges() {
+        return interruptEdges;
     }
 }

@@ -90,6 +90,12 @@ final class SimSocket {
     private int arpTarget;
 
     private long arpDoneAt = NEVER;
+    /** When the SYN/SYN-ACK exchange is over in virtual time (SYNSENT is shown until then). */
+    private long synDoneAt;
+    /** UDP: the destination the last answered ARP resolved (valid while {@link #arpCacheValid}). */
+    private int arpCachedAddress;
+    private VirtualNetwork.Host arpCachedHost;
+    private boolean arpCacheValid;
     private long synTimeoutAt = NEVER;
     private long sendTimeoutAt = NEVER;
     private long finTimeoutAt = NEVER;
@@ -210,6 +216,7 @@ final class SimSocket {
             dropChannels(true);
         }
         clearConnectionState();
+        arpCacheValid = false;
         // The datasheet says OPEN initialises the pointers but not to what; we use 0 unless the
         // openPointersAt fault picks another start (drivers must read them, not assume 0).
         int start = sim.faults.openPointers & 0xFFFF;
@@ -221,13 +228,11 @@ final class SimSocket {
             case 0x01 -> setStatus(INIT);
             case 0x02 -> openUdp();
             case 0x03 -> {
-                setStatus(IPRAW);
-                sim.unhandled("S" + n + " opened in IPRAW mode: nothing is sent or received");
+                setStatus(IPRAW); // SEND completes; only ICMP echo to virtual hosts is answered (rawSend)
             }
             case 0x04 -> {
                 if (n == 0) {
-                    setStatus(MACRAW);
-                    sim.unhandled("S0 opened in MACRAW mode: nothing is sent or received");
+                    setStatus(MACRAW); // SEND completes, frames are not bridged (rawSend)
                 } else {
                     sim.unhandled("S" + n + "_CR=OPEN with MACRAW: only socket 0 supports MACRAW");
                     setStatus(CLOSED);
@@ -304,7 +309,8 @@ final class SimSocket {
         destHost = net.host(destAddress);
         arpAnswered = answered;
         long now = sim.now();
-        arpDoneAt = now + (answered ? net.arpReplyNanos() : sim.arpTimeoutNanos());
+        long reply = net.arpReplyNanos() > 0 ? net.arpReplyNanos() : sim.arpLatencyNanos;
+        arpDoneAt = now + (answered ? reply : sim.arpTimeoutNanos());
         this.arpTarget = arpTarget;
         setStatus(ARP);
     }
@@ -325,6 +331,9 @@ final class SimSocket {
             return;
         }
         putPeerMac(arpTarget);
+        arpCachedAddress = destAddress;
+        arpCachedHost = destHost;
+        arpCacheValid = true;
         if (tcpMode) {
             startTcpConnect();
         } else {
@@ -342,6 +351,7 @@ final class SimSocket {
 
     private void startTcpConnect() {
         setStatus(SYNSENT);
+        synDoneAt = sim.now() + sim.handshakeNanos;
         VirtualNetwork.Host host = destHost;
         if (host == null || host.silent()) {
             // Nobody answers the SYN: retransmissions, then TIMEOUT and CLOSED.
@@ -360,7 +370,7 @@ final class SimSocket {
             // host kernel holds small segments for the peer's delayed ACK (~40 ms per exchange).
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             tcp = ch;
-            if (ch.connect(new InetSocketAddress(VirtualNetwork.LOOPBACK, real))) {
+            if (ch.connect(new InetSocketAddress(VirtualNetwork.LOOPBACK, real)) && sim.handshakeNanos == 0) {
                 established();
             }
         } catch (IOException e) {
@@ -447,9 +457,9 @@ final class SimSocket {
                     sim.unhandled("S" + n + "_CR=SEND of 0 bytes in UDP (errata: no SEND_OK ever)");
                     return;
                 }
-                if (length > UDP_MAX_PAYLOAD) {
+                if (length > UDP_MAX_PAYLOAD && !sim.udpSplitAtMtu) {
                     sim.unhandled("S" + n + " UDP SEND of " + length + " bytes > " + UDP_MAX_PAYLOAD
-                            + ": sent as one datagram (the W5100 would not fragment)");
+                            + ": sent as one datagram (udpSplitAtMtu is off)");
                 }
                 txWrLatched = txWr;
                 destAddress = sim.reg32(base + Sn_DIPR);
@@ -460,11 +470,66 @@ final class SimSocket {
                     sendDatagram();
                     return;
                 }
+                if (sim.udpArpCache && arpCacheValid && destAddress == arpCachedAddress && !sim.faults.arpNoAnswer) {
+                    // The datasheet is silent on repeated SENDs to the same DIPR; the W5200/W5500 documents
+                    // say ARP runs only when the destination changed: the datagram leaves at once.
+                    destHost = arpCachedHost; // no lookup (and no boxing) on this path
+                    sendDatagram();
+                    return;
+                }
                 startArp();
                 refresh();
             }
+            case IPRAW, MACRAW -> rawSend(txWr, length);
             default -> sim.unhandled("S" + n + "_CR=SEND in " + TraceFormat.status(status) + ": ignored");
         }
+    }
+
+    /**
+     * SEND on IPRAW/MACRAW completes as on the chip (SEND_OK; the datasheet's wait loops need it). The one
+     * packet modelled is an ICMP echo request (Sn_PROTO 1) to a declared, answering virtual host: its echo
+     * reply arrives in RX with the IPRAW header (peer IP, size; datasheet 5.2.3). Anything else is reported
+     * as not bridged and dropped.
+     */
+    private void rawSend(int txWr, int length) {
+        txWrLatched = txWr;
+        int dip = sim.reg32(base + Sn_DIPR);
+        VirtualNetwork.Host host = sim.network.host(dip);
+        boolean icmp = status == IPRAW && (sim.mem[base + Sn_PROTO] & 0xFF) == 1;
+        copyOutOfTxRing(length);
+        if (icmp && length >= 8 && scratch.get(0) == 8 && host != null && !host.silent()
+                && 6 + length <= sim.rxSize[n] - rxReceivedSize()) {
+            scratch.put(0, (byte) 0); // echo reply: type 0, same code, id, sequence and data
+            scratch.putShort(2, (short) 0);
+            scratch.putShort(2, (short) icmpChecksum(scratch, length));
+            ByteBuffer header = datagramIn;
+            header.clear();
+            header.putInt(dip).putShort((short) length).flip();
+            copyIntoRing(header, 6);
+            copyIntoRing(scratch, length);
+            raise(IR_RECV);
+            sim.event("S" + n + " ICMP echo to " + VirtualNetwork.formatIpv4(dip) + " answered");
+        } else {
+            sim.unhandled("S" + n + " " + TraceFormat.status(status) + " SEND of " + length
+                    + " bytes to " + VirtualNetwork.formatIpv4(dip) + ": SEND_OK, but raw packets are not bridged");
+        }
+        txRd = txWrLatched;
+        raise(IR_SEND_OK);
+    }
+
+    /** RFC 1071 checksum of {@code length} bytes from position 0. */
+    private static int icmpChecksum(ByteBuffer b, int length) {
+        long sum = 0;
+        for (int i = 0; i + 1 < length; i += 2) {
+            sum += ((b.get(i) & 0xFF) << 8) | (b.get(i + 1) & 0xFF);
+        }
+        if ((length & 1) != 0) {
+            sum += (b.get(length - 1) & 0xFF) << 8;
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) (~sum & 0xFFFF);
     }
 
     /**
@@ -561,7 +626,23 @@ final class SimSocket {
         }
     }
 
+    /**
+     * Several sockets listening on one port share the real listener; which takes a connection must not
+     * depend on which the driver happens to poll first. The datasheet is silent; we give it to the lowest
+     * socket number in LISTEN on that port (each takes one connection and leaves LISTEN).
+     */
     private void acceptIfAny() {
+        for (int m = 0; m < n; m++) {
+            SimSocket lower = sim.socket(m);
+            if (lower.listeningOn() == listenPort) {
+                lower.acceptOne();
+                return;
+            }
+        }
+        acceptOne();
+    }
+
+    private void acceptOne() {
         try {
             SocketChannel ch = listener.accept();
             if (ch == null) {
@@ -588,6 +669,9 @@ final class SimSocket {
                 setStatus(CLOSED);
             }
             return;
+        }
+        if (sim.now() - synDoneAt < 0) {
+            return; // the handshake's round trip has not passed yet in virtual time
         }
         try {
             if (tcp.finishConnect()) {
@@ -753,7 +837,14 @@ final class SimSocket {
             } else {
                 copyOutOfTxRing(length);
                 try {
-                    udp.send(scratch, new InetSocketAddress(VirtualNetwork.LOOPBACK, real));
+                    InetSocketAddress to = new InetSocketAddress(VirtualNetwork.LOOPBACK, real);
+                    // Over the MTU: the W5100 datasheet is silent; the W5200/W5500 documents say the data is
+                    // divided into MTU-sized datagrams (udpSplitAtMtu, default on).
+                    int piece = sim.udpSplitAtMtu ? UDP_MAX_PAYLOAD : Math.max(length, 1);
+                    for (int off = 0; off < length; off += piece) {
+                        scratch.limit(Math.min(length, off + piece)).position(off);
+                        udp.send(scratch, to);
+                    }
                 } catch (IOException e) {
                     sim.unhandled("S" + n + " UDP send failed: " + e.getMessage());
                 }

@@ -76,6 +76,22 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
     private final ArrayDeque<String> unhandledLog = new ArrayDeque<>();
     TraceSink trace;
 
+    /** Virtual time of a TCP handshake (SYNSENT shown until it passed); see {@link #handshakeNanos(long)}. */
+    long handshakeNanos = DEFAULT_HANDSHAKE_NANOS;
+    long arpLatencyNanos = DEFAULT_ARP_NANOS;
+    /** W5200/W5500 behaviour where the W5100 datasheet is silent; see the setters. */
+    boolean udpArpCache = true;
+    boolean udpSplitAtMtu = true;
+
+    /** A SYN/SYN-ACK round trip on a LAN: 200 µs of virtual time. */
+    public static final long DEFAULT_HANDSHAKE_NANOS = 200_000L;
+    /** An ARP answer on a quiet LAN: 100 µs of virtual time. */
+    public static final long DEFAULT_ARP_NANOS = 100_000L;
+
+    /** /INT level as last computed (true = low = asserted). */
+    private boolean intLow;
+    private Runnable interruptListener;
+
     /** Interrupt bits 7:5 latched by events (CONFLICT, UNREACH, PPPoE); 3:0 come from the sockets. */
     private int irLatched;
 
@@ -217,11 +233,39 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
             }
         }
         mem[IR] = (byte) v;
+        boolean low = (v & mem[IMR] & 0xFF) != 0;
+        if (low && !intLow) {
+            counters.interruptEdges++;
+            Runnable l = interruptListener;
+            if (l != null) {
+                l.run();
+            }
+        }
+        intLow = low;
     }
 
     /** Level of the /INT pin: asserted (true) when IR &amp; IMR is non-zero. */
     public boolean interruptAsserted() {
         return (mem[IR] & mem[IMR] & 0xFF) != 0;
+    }
+
+    /**
+     * The /INT pin as a wire to a GPIO input: {@code listener} runs (on the thread driving the model) each
+     * time the pin falls, i.e. {@code IR & IMR} becomes non-zero. {@code null} removes it.
+     */
+    public void onInterrupt(Runnable listener) {
+        this.interruptListener = listener;
+    }
+
+    /**
+     * Lets the model catch up with the network and virtual time (what a real chip does on its own) and
+     * returns the /INT level, firing {@link #onInterrupt} on a fall. Costs no SPI frame: this is how the
+     * firmware's wait samples the simulated line between parks.
+     */
+    public boolean pollInterrupt() {
+        refreshAll();
+        updateInterrupts();
+        return intLow;
     }
 
     /**
@@ -618,6 +662,40 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
 
     // ---------------------------------------------------------------- public API for tests/tools
 
+    /**
+     * Virtual time on the wire: an answered ARP takes {@code arpNanos} (default 100 µs; the network's
+     * {@code arp-reply-ms}, when set, wins) and a successful CONNECT shows SYNSENT for {@code handshakeNanos}
+     * (default 200 µs), so drivers meet the ARP and SYNSENT states a real chip shows. {@code (0, 0)} resolves
+     * ARP within the command and shows ESTABLISHED as soon as loopback has connected (for tests whose clock
+     * stands still).
+     */
+    public W5100Simulator wireLatency(long arpNanos, long handshakeNanos) {
+        if (arpNanos < 0 || handshakeNanos < 0) {
+            throw new IllegalArgumentException("latencies must be >= 0: " + arpNanos + ", " + handshakeNanos);
+        }
+        this.arpLatencyNanos = arpNanos;
+        this.handshakeNanos = handshakeNanos;
+        return this;
+    }
+
+    /**
+     * UDP: ARP only when Sn_DIPR changed since the last answered ARP (default, as the W5200/W5500 documents
+     * say; the W5100 datasheet is silent), or {@code false}: ARP before every SEND.
+     */
+    public W5100Simulator udpArpCache(boolean on) {
+        udpArpCache = on;
+        return this;
+    }
+
+    /**
+     * UDP: a SEND longer than 1472 bytes leaves as MTU-sized datagrams (default, as the W5200/W5500 documents
+     * say; the W5100 datasheet is silent), or {@code false}: as one datagram, reported as unhandled.
+     */
+    public W5100Simulator udpSplitAtMtu(boolean on) {
+        udpSplitAtMtu = on;
+        return this;
+    }
+
     /** Counters of bus traffic. */
     public SimCounters counters() {
         return counters;
@@ -650,6 +728,11 @@ public final class W5100Simulator implements SpiBus, AutoCloseable {
      */
     public LanServices lan() {
         return lan;
+    }
+
+    /** Forgets the unhandled-access log (the counter is in {@link SimCounters#clear()}). */
+    public void clearUnhandledLog() {
+        unhandledLog.clear();
     }
 
     /** The last (up to 64) descriptions of accesses the model did not handle, oldest first. */

@@ -19,9 +19,11 @@ final class Chip {
     final W5100Simulator sim;
     final Frames f;
 
+    /** Most tests here run on a clock that stands still: no wire latency (tests of the latency set their own). */
     Chip(W5100Simulator sim) {
         this.sim = sim;
         this.f = new Frames(sim);
+        sim.wireLatency(0, 0);
     }
 
     /** SIPR 192.168.1.50/24, gateway 192.168.1.1, a MAC. */

@@ -147,7 +147,7 @@ class CommandTransitionTest {
     }
 
     @ParameterizedTest(name = "Sn_MR protocol {0} -> {1}")
-    @CsvSource({"1, INIT, false", "2, UDP, false", "3, IPRAW, true", "4, MACRAW, true", "5, CLOSED, true",
+    @CsvSource({"1, INIT, false", "2, UDP, false", "3, IPRAW, false", "4, MACRAW, false", "5, CLOSED, true",
         "0, CLOSED, true", "15, CLOSED, true"})
     void openUsesTheProtocolInSnMr(int protocol, String next, boolean reported) throws Exception {
         Chip c = reach("CLOSED");

@@ -46,6 +46,9 @@ import picocli.CommandLine.Option;
         footer = ExitCodes.HELP)
 final class DemoCommand extends Main.Io implements Callable<Integer> {
 
+    /** The run's closing line ({@link SimulatedBoard#chipSummary()}), printed after everything else. */
+    private String chipSummary;
+
     @Option(names = "--config", paramLabel = "FILE", description = "configuration file (default: the built-in demo configuration)")
     String config;
 
@@ -124,6 +127,9 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
             if (server != null) {
                 code = Math.max(code, printReceived(server, code));
             }
+            if (chipSummary != null) {
+                out.println(chipSummary);
+            }
             return code;
         } finally {
             if (server != null) {
@@ -179,7 +185,9 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
                     break;
                 }
                 if (work == 0) {
-                    Clock.SYSTEM.idle();
+                    Clock.SYSTEM.idleUntil(board.stack.agent.nextDeadline(System.nanoTime()));
+                } else {
+                    Clock.SYSTEM.progress();
                 }
             }
             long queued = board.stack.agent.queuedCount();
@@ -190,8 +198,8 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
             (ok ? out : err).println("== " + delivered + " of " + queued + " alert(s) delivered"
                     + (pending > 0 ? ", " + pending + " still in the outbox" : "")
                     + (board.stack.agent.failedCount() > 0 ? ", " + board.stack.agent.failedCount() + " failed" : "")
-                    + " in " + (System.nanoTime() - start) / 1_000_000L + " ms; simulated chip: "
-                    + board.sim.counters().frames() + " SPI frames, " + board.sim.counters().commands() + " socket commands");
+                    + " in " + (System.nanoTime() - start) / 1_000_000L + " ms");
+            chipSummary = board.chipSummary();
             return ok ? ExitCodes.OK : ExitCodes.NOT_DELIVERED;
         }
     }

@@ -61,6 +61,10 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
                     + "behind), as a Pi without RTC after a power cut; network time must correct it before mail goes")
     long boardClockOffset;
 
+    @Option(names = "--status-port", paramLabel = "PORT", description = "with --simulated: the status page "
+            + "([status] port) is also reachable on this port of 127.0.0.1 (0: any free port, shown in the log)")
+    Integer statusPort;
+
     /** Standard input of the simulated mode (tests replace it). */
     InputStream in = System.in;
 
@@ -76,12 +80,21 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
         if (Math.abs(boardClockOffset) > Main.MAX_CLOCK_OFFSET_SECONDS) {
             throw usage("--board-clock-offset must be within +-" + Main.MAX_CLOCK_OFFSET_SECONDS + " seconds");
         }
+        if (statusPort != null && !simulated) {
+            throw usage("--status-port needs --simulated (on the Pi the page is on the board's own address)");
+        }
+        if (statusPort != null && statusPort != 0) {
+            checkPort(statusPort, "--status-port");
+        }
         if (graceSeconds < 0 || graceSeconds > 3600) {
             throw usage("--grace must be from 0 to 3600 seconds, not " + graceSeconds);
         }
         BoardConfig cfg = load(config);
         if (cfg == null) {
             return ExitCodes.BAD_CONFIG;
+        }
+        if (statusPort != null && !cfg.status().enabled()) {
+            throw usage("--status-port needs the status page on: set [status] port in " + config);
         }
         Log log = Log.to(err, timestamps);
         return simulated ? runSimulated(cfg, log) : runOnPi(cfg, log);
@@ -107,6 +120,10 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             }
             log.info("run", "W5100 up at " + cfg.network().ipText() + "; " + cfg.sensors().size() + " sensor(s); "
                     + board.stack.outbox.pendingCount() + " alert(s) waiting in " + cfg.outbox().directory());
+            if (cfg.status().enabled()) {
+                log.info("run", "status page on http://" + cfg.network().ipText() + ":" + cfg.status().port()
+                        + "/ (one of the W5100's four sockets)");
+            }
             ServiceLoop.runUntilShutdown(board.stack.agent, graceSeconds * 1_000_000_000L, log);
             return ExitCodes.OK;
         }
@@ -144,6 +161,11 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
                         + cfg.smtp().serverText() + ":" + cfg.smtp().port() + " leads to "
                         + (embedded != null ? "an " + embedded.describe() + " on " : "") + "127.0.0.1:" + port + "; "
                         + board.stack.outbox.pendingCount() + " alert(s) waiting in " + cfg.outbox().directory());
+                if (statusPort != null) {
+                    int bound = board.bridgeStatus(statusPort, log).port();
+                    log.info("run", "status page of the simulated board (chip port " + cfg.status().port()
+                            + ") at http://127.0.0.1:" + bound + "/");
+                }
                 log.info("run", "type 'SENSOR STATE' lines, e.g. '" + example(cfg) + "'; stop with Ctrl-C or SIGTERM");
                 Thread reader = new Thread(() -> readSensorLines(in, board, used, log), "w5100-alert-stdin");
                 reader.setDaemon(true);

@@ -61,7 +61,7 @@ final class SendTestCommand extends TargetCommand {
             while (d == null && System.nanoTime() - deadline < 0) {
                 d = t.stack.transport.poll(System.nanoTime());
                 if (d == null) {
-                    Clock.SYSTEM.idle();
+                    t.stack.clock().idleUntil(t.stack.transport.deadline(System.nanoTime()));
                 }
             }
             if (d == null) {

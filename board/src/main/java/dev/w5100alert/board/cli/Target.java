@@ -50,6 +50,7 @@ final class Target implements AutoCloseable {
     private final java.io.Closeable board;
     final DemoMailServer embedded;
     private final Path outboxDir;
+    private PrintStream summaryTo;
 
     private Target(BoardStack stack, java.io.Closeable board, DemoMailServer embedded, Path outboxDir) {
         this.stack = stack;
@@ -90,7 +91,9 @@ final class Target implements AutoCloseable {
         try {
             SimulatedBoard sim = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log, transcript,
                     dev.w5100alert.board.stack.BoardStack.HEALTH_CHECK_NANOS, o.boardClockOffset);
-            return new Target(sim.stack, sim, embedded, outboxDir);
+            Target t = new Target(sim.stack, sim, embedded, outboxDir);
+            t.summaryTo = out; // a simulated run ends with the chip's bus figures
+            return t;
         } catch (IOException | RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -101,6 +104,9 @@ final class Target implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (summaryTo != null) {
+            summaryTo.println(((SimulatedBoard) board).chipSummary());
+        }
         try {
             board.close();
         } finally {

@@ -16,7 +16,39 @@ public record BoardConfig(
         OutboxSettings outbox,
         Time time,
         List<Sensor> sensors,
-        List<String> warnings) {
+        List<String> warnings,
+        Status status,
+        Heartbeat heartbeat) {
+
+    /** A configuration without the status page, without heartbeat mail and without network time (all off). */
+    public BoardConfig(Network network, Hardware hardware, Smtp smtp, OutboxSettings outbox, List<Sensor> sensors,
+                       List<String> warnings) {
+        this(network, hardware, smtp, outbox, Time.OFF, sensors, warnings, Status.OFF, Heartbeat.OFF);
+    }
+
+    /**
+     * {@code [status]}: the read-only status page, JSON and Prometheus metrics served by the W5100 itself on
+     * {@code port} of the board's own address, on a hardware socket of its own; 0 = off (the default).
+     */
+    public record Status(int port) {
+        public static final Status OFF = new Status(0);
+
+        public boolean enabled() {
+            return port > 0;
+        }
+    }
+
+    /**
+     * {@code [heartbeat]}: an "alive" mail every {@code every} (null = off, the default), first at {@code at}
+     * in the board's time zone, queued through the outbox like an alert.
+     */
+    public record Heartbeat(Duration every, java.time.LocalTime at) {
+        public static final Heartbeat OFF = new Heartbeat(null, java.time.LocalTime.of(8, 0));
+
+        public boolean enabled() {
+            return every != null;
+        }
+    }
 
     /** How the board gets its address: from a DHCP server, or the static {@code ip}/{@code subnet}/{@code gateway}. */
     public enum AddressMode { DHCP, STATIC }
@@ -63,8 +95,22 @@ public record BoardConfig(
         public static final Time OFF = new Time(NtpMode.OFF, List.of(), Duration.ZERO);
     }
 
-    /** Where the chip sits on the Pi: SPI bus/chip select/clock and the BCM pin wired to /RESET (-1: not wired). */
-    public record Hardware(int spiBus, int spiChipSelect, int spiClockHz, int resetPin) { }
+    /**
+     * Where the chip sits on the Pi: SPI bus/chip select/clock, the BCM pins wired to /RESET and /INT (-1: not
+     * wired), and which SPI binding talks to it.
+     */
+    public record Hardware(int spiBus, int spiChipSelect, int spiClockHz, int resetPin, int intPin, SpiDriver spiDriver) {
+        /** Without /INT, on the default binding. */
+        public Hardware(int spiBus, int spiChipSelect, int spiClockHz, int resetPin) {
+            this(spiBus, spiChipSelect, spiClockHz, resetPin, -1, SpiDriver.SPIDEV);
+        }
+    }
+
+    /**
+     * {@code hardware.spi-driver}: {@code spidev} batches a transfer's frames into one
+     * {@code SPI_IOC_MESSAGE} ioctl; {@code pi4j} makes one Pi4J call per frame (the fallback).
+     */
+    public enum SpiDriver { SPIDEV, PI4J }
 
     /**
      * The mail server and the envelope. The password is held here only in memory; {@link #toString()}

@@ -62,13 +62,15 @@ public final class ConfigParser {
     private static final Map<String, Set<String>> KEYS = Map.of(
             "network", Set.of("mac", "mode", "ip", "subnet", "gateway", "dhcp-fallback", "dns"),
             "time", Set.of("ntp", "wait-for-time"),
-            "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin"),
+            "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin", "int-pin", "spi-driver"),
             "smtp", Set.of("server", "port", "helo", "sender", "recipients", "username", "password",
                     "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout",
                     "timeout-connect", "timeout-greeting", "timeout-ehlo", "timeout-auth", "timeout-mail",
                     "timeout-rcpt", "timeout-data", "timeout-data-block", "timeout-data-end", "timeout-rset",
                     "timeout-quit", "tls", "ca-file", "tls-server-name"),
             "outbox", Set.of("directory", "capacity", "retry-initial", "retry-max", "give-up-after"),
+            "status", Set.of("port"),
+            "heartbeat", Set.of("every", "at"),
             "sensor", Set.of("pin", "pull", "active", "debounce", "active-name", "inactive-name", "subject", "body",
                     "recipients", "min-interval", "coalesce", "csv-events"));
 
@@ -243,14 +245,14 @@ public final class ConfigParser {
             String inner = line.substring(1, line.length() - 1).strip();
             if (inner.isEmpty()) {
                 error(n, "(section)", "empty section header []; expected [network], [hardware], [smtp], [outbox], "
-                        + "[time] or [sensor NAME]");
+                        + "[time], [status], [heartbeat] or [sensor NAME]");
                 return null;
             }
             String[] parts = inner.split("\\s+");
             String kind = parts[0];
             if (!KEYS.containsKey(kind)) {
-                error(n, kind, "unknown section; expected [network], [hardware], [smtp], [outbox], [time] or "
-                        + "[sensor NAME]");
+                error(n, kind, "unknown section; expected [network], [hardware], [smtp], [outbox], [time], [status], "
+                        + "[heartbeat] or [sensor NAME]");
                 return null;
             }
             if (kind.equals("sensor")) {
@@ -488,6 +490,13 @@ public final class ConfigParser {
             if (hardware != null && hardware.resetPin() >= 0) {
                 pins.put(hardware.resetPin(), "hardware.reset-pin");
             }
+            if (hardware != null && hardware.intPin() >= 0) {
+                String other = pins.putIfAbsent(hardware.intPin(), "hardware.int-pin");
+                if (other != null) {
+                    error(sections.get("hardware").entries.get("int-pin").line(), "hardware.int-pin",
+                            "GPIO " + hardware.intPin() + " is already used by " + other);
+                }
+            }
             if (sensors.isEmpty()) {
                 error(0, "sensor", "no [sensor NAME] section; at least one sensor is needed");
             }
@@ -508,8 +517,13 @@ public final class ConfigParser {
             if (!errors.isEmpty()) {
                 return null;
             }
+            BoardConfig.Status status = status();
+            BoardConfig.Heartbeat heartbeat = heartbeat();
+            if (!errors.isEmpty()) {
+                return null;
+            }
             BoardConfig config = new BoardConfig(network, hardware, smtp, outbox, time, List.copyOf(sensorList),
-                    List.copyOf(warnings));
+                    List.copyOf(warnings), status, heartbeat);
             checkSendable(config);
             return errors.isEmpty() ? config : null;
         }
@@ -784,7 +798,22 @@ public final class ConfigParser {
             if (re != null && !re.value().equals("none")) {
                 reset = integer(s, "reset-pin", -1, 0, 27, false);
             }
-            return new BoardConfig.Hardware(bus, cs, hz, reset);
+            int intPin = -1;
+            Entry ie = entry(s, "int-pin", false);
+            if (ie != null && !ie.value().equals("none")) {
+                intPin = integer(s, "int-pin", -1, 0, 27, false);
+            }
+            BoardConfig.SpiDriver driver = BoardConfig.SpiDriver.SPIDEV;
+            Entry de = entry(s, "spi-driver", false);
+            if (de != null) {
+                switch (de.value()) {
+                    case "spidev" -> driver = BoardConfig.SpiDriver.SPIDEV;
+                    case "pi4j" -> driver = BoardConfig.SpiDriver.PI4J;
+                    default -> error(de.line(), "hardware.spi-driver", "'" + abbreviate(de.value())
+                            + "' must be spidev or pi4j");
+                }
+            }
+            return new BoardConfig.Hardware(bus, cs, hz, reset, intPin, driver);
         }
 
         BoardConfig.Smtp smtp(Path baseDir, Path source) {
@@ -1110,6 +1139,58 @@ public final class ConfigParser {
             }
             Duration giveUp = duration(s, "give-up-after", Duration.ofDays(3), Duration.ofMinutes(1), Duration.ofDays(30));
             return new BoardConfig.OutboxSettings(d, capacity, initial, max, giveUp);
+        }
+
+        /** {@code [status] port = 80 | off}; off when the section or the key is absent. */
+        BoardConfig.Status status() {
+            Section s = sections.get("status");
+            Entry e = s == null ? null : entry(s, "port", false);
+            if (e == null || e.value().equals("off")) {
+                return BoardConfig.Status.OFF;
+            }
+            long v = asciiNumber(e.value(), 10);
+            if (v < 1 || v > 65535) {
+                error(e.line(), "status.port", "'" + abbreviate(e.value()) + "' must be off or a port from 1 to 65535 "
+                        + "(digits 0-9 only)");
+                return BoardConfig.Status.OFF;
+            }
+            return new BoardConfig.Status((int) v);
+        }
+
+        /** {@code [heartbeat] every = 1d | off, at = 08:00}; off when the section or {@code every} is absent. */
+        BoardConfig.Heartbeat heartbeat() {
+            Section s = sections.get("heartbeat");
+            if (s == null) {
+                return BoardConfig.Heartbeat.OFF;
+            }
+            java.time.LocalTime at = java.time.LocalTime.of(8, 0);
+            Entry a = entry(s, "at", false);
+            if (a != null) {
+                String v = a.value();
+                long h = v.length() == 5 && v.charAt(2) == ':' ? asciiDigits(v.substring(0, 2)) : -1;
+                long m = h < 0 ? -1 : asciiDigits(v.substring(3));
+                if (h < 0 || h > 23 || m < 0 || m > 59) {
+                    error(a.line(), "heartbeat.at", "'" + abbreviate(v) + "' must be a time of day HH:MM, 00:00 to 23:59");
+                } else {
+                    at = java.time.LocalTime.of((int) h, (int) m);
+                }
+            }
+            Entry e = entry(s, "every", false);
+            if (e == null || e.value().equals("off")) {
+                return new BoardConfig.Heartbeat(null, at);
+            }
+            Duration every = duration(s, "every", null, Duration.ofMinutes(1), Duration.ofDays(30));
+            return new BoardConfig.Heartbeat(every, at);
+        }
+
+        /** Two ASCII digits (a leading zero allowed, as in 08:05); -1 otherwise. */
+        private static long asciiDigits(String two) {
+            if (two.length() != 2) {
+                return -1;
+            }
+            int a = two.charAt(0) - '0';
+            int b = two.charAt(1) - '0';
+            return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10L + b;
         }
 
         BoardConfig.Sensor sensor(Section s, List<String> defaultRecipients) {

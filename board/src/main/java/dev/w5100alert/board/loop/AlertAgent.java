@@ -59,9 +59,6 @@ public final class AlertAgent implements SensorEventQueue.Sink {
 
     /** Scanning the outbox for a due alert is O(pending): do it when something may be due, at least every 100 ms. */
     private static final long MAX_SCAN_GAP_NANOS = 100_000_000L;
-    /** After this many idle cycles in a row, {@link #run} parks longer between cycles (saves the Pi's CPU). */
-    private static final int SPIN_IDLE_CYCLES = 1000;
-    private static final long PARK_NANOS = 2_000_000L;
 
     private long nextScan;
     private Alert inFlight;
@@ -226,6 +223,36 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     }
 
     /**
+     * The earliest time a timer of this loop is due (outbox scan, chip probe, a debounce ending, the SMTP
+     * stage deadline of the send in flight), so {@link #run}'s wait never parks past it. Sensor edges
+     * and /INT wake the wait through the clock instead.
+     */
+    public long nextDeadline(long now) {
+        long next = nextScan - now > 0 ? nextScan : now + MAX_SCAN_GAP_NANOS;
+        if (nextHealthCheck - next < 0) {
+            next = nextHealthCheck;
+        }
+        for (int i = 0; i < raw.length; i++) {
+            long end = rawNanos[i] + debounceNanos[i];
+            if (raw[i] != reported[i] && end - next < 0) {
+                next = end;
+            }
+        }
+        if (inFlight != null) {
+            long stage = transport.deadline(now);
+            if (stage - now > 0 && stage - next < 0) {
+                next = stage;
+            }
+        }
+        return next;
+    }
+
+    /** Any thread: wakes {@link #run}'s wait (the stop signal was raised). */
+    public void wakeUp() {
+        clock.wake();
+    }
+
+    /**
      * One duty cycle; returns the amount of work done (0: nothing to do, the caller may idle).
      *
      * <p>Never throws: an exception from any step (a bug, or a fault no step expected) is caught here, logged
@@ -283,6 +310,13 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         return faults;
     }
 
+    private LoopHooks hooks = LoopHooks.NONE;
+
+    /** Installs the status model's and extra tasks' hooks (one set; {@link LoopHooks#NONE} removes them). */
+    public void hooks(LoopHooks hooks) {
+        this.hooks = hooks == null ? LoopHooks.NONE : hooks;
+    }
+
     private int cycle(long now) {
         int work = queue.drain(this);
         long dropped = queue.dropped();
@@ -303,6 +337,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         if (chipUp) {
             work += send(now);
         }
+        work += hooks.doWork(now, chipUp);
         return work;
     }
 
@@ -311,6 +346,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         for (int i = 0; i < raw.length; i++) {
             if (raw[i] != reported[i] && now - rawNanos[i] >= debounceNanos[i]) {
                 reported[i] = raw[i];
+                hooks.sensorChanged(i, raw[i], rawMillis[i]);
                 log.info(C, "sensor " + sensors.get(i).name() + " is "
                         + (raw[i] ? sensors.get(i).activeName() : sensors.get(i).inactiveName()));
                 long suppressedBefore = alerters[i].suppressed();
@@ -350,6 +386,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
             if (result == Outbox.Offer.ACCEPTED) {
                 a.accepted(now, clock.epochMillis());
                 queued++;
+                hooks.alertAccepted(alert, clock.epochMillis());
                 nextScan = now; // due at once
                 log.info(C, "alert queued for sensor " + a.sensorName() + ": \"" + alert.subject() + "\" ("
                         + outbox.pendingCount() + " pending)");
@@ -383,6 +420,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         }
         String problem = chip.reset();
         chipResets++;
+        boolean resetOk = false;
         if (abortAfterReset) {
             // After the reset: the reset already killed the socket, so closing it does not wait for a FIN
             // handshake on a chip that does not answer.
@@ -394,12 +432,14 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                 lan.chipReset(now); // the lease (or fallback address) goes back into the chip
                 lanNext = now;
             }
+            resetOk = true;
             nextScan = now;
             log.info(C, "network chip reset and configured again; " + outbox.pendingCount() + " alert(s) queued");
         } else {
             log.error(C, "network chip reset failed: " + (problem == null ? "still not answering" : problem)
                     + "; next try in " + (healthCheckNanos / 1_000_000) + " ms");
         }
+        hooks.chipReset(resetOk);
         return 1;
     }
 
@@ -442,6 +482,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                     failed++;
                     transport.abort();
                     outbox.permanentFailure(next.id(), "cannot be sent: " + e.getMessage());
+                    hooks.attemptEnded(next, Delivery.permanentFailure(0, "cannot be sent"), clock.epochMillis());
                     nextScan = now;
                     return 1;
                 }
@@ -475,6 +516,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                     outbox.permanentFailure(a.id(), d.detail());
                 }
             }
+            hooks.attemptEnded(a, d, clock.epochMillis());
             return 1;
         } catch (IOException e) {
             throw new UncheckedIOException("outbox write failed", e);
@@ -487,15 +529,14 @@ public final class AlertAgent implements SensorEventQueue.Sink {
      */
     public void run(BooleanSupplier stop, long graceNanos) throws IOException {
         try {
-            int idleCycles = 0;
             while (!stop.getAsBoolean()) {
-                if (doWork(clock.nanoTime()) > 0) {
-                    idleCycles = 0;
-                } else if (++idleCycles < SPIN_IDLE_CYCLES || inFlight != null) {
-                    clock.idle();
+                long now = clock.nanoTime();
+                if (doWork(now) > 0) {
+                    clock.progress();
                 } else {
-                    // Nothing happening: a 2 ms park keeps sensor latency low and the CPU nearly idle.
-                    java.util.concurrent.locks.LockSupport.parkNanos(PARK_NANOS);
+                    // The one wait: backs off to a few ms while polling, parks to the next deadline with
+                    // /INT wired; a sensor edge or /INT wakes it at once.
+                    clock.idleUntil(nextDeadline(now));
                 }
             }
             finishOrPark(graceNanos);
@@ -515,7 +556,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                 lastResort(e, now);
             }
             if (inFlight != null) {
-                clock.idle();
+                clock.idleUntil(deadline);
             }
         }
         if (inFlight != null) {
@@ -535,7 +576,9 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                 return true;
             }
             if (w == 0) {
-                clock.idle();
+                clock.idleUntil(Math.min(deadlineNanos, nextDeadline(clock.nanoTime())));
+            } else {
+                clock.progress();
             }
         }
         return idle();

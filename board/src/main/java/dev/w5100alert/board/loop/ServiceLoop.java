@@ -21,6 +21,7 @@ public final class ServiceLoop {
         Thread hook = new Thread(() -> {
             log.info("service", "stop requested (SIGTERM): finishing or parking the message in flight");
             stop.set(true);
+            agent.wakeUp();
             try {
                 // Bounded: systemd's TimeoutStopSec should be longer than this.
                 stopped.await(graceNanos / 1_000_000L + 5_000L, TimeUnit.MILLISECONDS);

@@ -34,6 +34,11 @@ public final class EngineTransport implements MailTransport {
         this.sender = sender;
     }
 
+    @Override
+    public long deadline(long nowNanos) {
+        return engine != null && engine.busy() ? engine.deadline() : nowNanos;
+    }
+
     /** The current engine (for diagnostics: capabilities of the last EHLO). */
     public SmtpEngine engine() {
         if (engine == null) {

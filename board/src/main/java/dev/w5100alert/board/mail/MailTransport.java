@@ -16,6 +16,14 @@ public interface MailTransport {
     /** Advances the send; returns null while it is still running. */
     Delivery poll(long nowNanos);
 
+    /**
+     * When the send in flight next needs time (its stage deadline), for the loop's wait; {@code nowNanos}
+     * (or earlier) when it does not know.
+     */
+    default long deadline(long nowNanos) {
+        return nowNanos;
+    }
+
     /** Drops the send in flight (chip reset, shutdown); it counts as not delivered. */
     void abort();
 }

@@ -313,6 +313,28 @@ public final class Outbox implements AutoCloseable {
         return capacity;
     }
 
+    /** When the oldest pending alert was created (epoch millis), or -1 when none is pending. */
+    public long oldestCreatedMillis() {
+        long oldest = -1;
+        for (Pending p : pending.values()) {
+            long c = p.alert.createdMillis();
+            if (oldest < 0 || c < oldest) {
+                oldest = c;
+            }
+        }
+        return oldest;
+    }
+
+    /** The id given to the latest accepted alert (0 before the first). */
+    public long lastAcceptedId() {
+        return nextId - 1;
+    }
+
+    /** Whether the alert with this id is still pending. */
+    public boolean isPending(long id) {
+        return pending.containsKey(id);
+    }
+
     /** Alerts still to deliver, oldest first (a copy). */
     public List<Alert> pendingAlerts() {
         List<Alert> out = new ArrayList<>(pending.size());

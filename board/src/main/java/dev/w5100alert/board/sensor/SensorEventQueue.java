@@ -25,6 +25,14 @@ public final class SensorEventQueue {
     private int size;
     private long dropped;
 
+    /** Called after each offered event, from the producer's thread: wakes the loop's wait. */
+    private volatile Runnable wakeUp;
+
+    /** Makes every offer (accepted or dropped) call {@code wake} afterwards, e.g. the loop clock's wake-up. */
+    public void wakeUp(Runnable wake) {
+        this.wakeUp = wake;
+    }
+
     public SensorEventQueue(int capacity) {
         sensor = new int[capacity];
         active = new boolean[capacity];
@@ -33,7 +41,16 @@ public final class SensorEventQueue {
     }
 
     /** Called from a GPIO callback. Returns false (and counts) when full. */
-    public synchronized boolean offer(int sensorIndex, boolean isActive, long epochMillis, long nanoTime) {
+    public boolean offer(int sensorIndex, boolean isActive, long epochMillis, long nanoTime) {
+        boolean accepted = enqueue(sensorIndex, isActive, epochMillis, nanoTime);
+        Runnable wake = wakeUp;
+        if (wake != null) {
+            wake.run(); // outside the lock: a sensor edge ends the loop's park at once
+        }
+        return accepted;
+    }
+
+    private synchronized boolean enqueue(int sensorIndex, boolean isActive, long epochMillis, long nanoTime) {
         if (size == sensor.length) {
             dropped++;
             return false;

@@ -23,6 +23,7 @@ import dev.w5100alert.firmware.smtp.SmtpTranscript;
 import dev.w5100alert.firmware.tls.TlsMode;
 import dev.w5100alert.firmware.tls.TlsPolicy;
 import dev.w5100alert.hal.Clock;
+import dev.w5100alert.hal.InterruptLine;
 import dev.w5100alert.hal.NetworkConfig;
 import dev.w5100alert.hal.ResetLine;
 import dev.w5100alert.hal.SpiBus;
@@ -58,6 +59,10 @@ public final class BoardStack implements AutoCloseable {
 
     /** Network time is re-synchronised this often. */
     public static final long NTP_RESYNC_NANOS = 3_600_000_000_000L;
+    /** Status model, status page server and heartbeat, stepped by the agent. */
+    public final dev.w5100alert.board.status.BoardStatus status;
+    private final Clock clock;
+    private boolean lineWired;
 
     private BoardStack(BoardConfig config, SpiBus bus, ResetLine reset, Clock clock, Log log,
                        SmtpTranscript transcript, Path outboxDir, SensorLevels levels, boolean[] initial,
@@ -82,9 +87,14 @@ public final class BoardStack implements AutoCloseable {
                 wallClock::epochMillis); // Date headers from network time
         this.outbox.messageIdDomain(config.smtp().sender().substring(config.smtp().sender().lastIndexOf('@') + 1));
         this.events = events;
+        this.clock = wallClock;
+        events.wakeUp(wallClock::wake); // a sensor edge ends the loop's park at once
         this.agent = new AlertAgent(config.sensors(), events, levels, initial, outbox, transport, chip, wallClock, log,
                 healthCheckNanos);
         this.agent.lan(lan, config.time().waitForTime().toNanos());
+        this.status = new dev.w5100alert.board.status.BoardStatus(config, initial, driver, outbox, wallClock,
+                java.time.ZoneId.systemDefault(), log);
+        agent.hooks(status);
     }
 
     /**
@@ -193,6 +203,22 @@ public final class BoardStack implements AutoCloseable {
         return config.network().ip() == null ? 0 : Ipv4.toInt(config.network().ip());
     }
 
+    /**
+     * Wires the chip's /INT line ({@code hardware.int-pin}): the driver enables IMR for the sockets in
+     * use and the loop's wait parks until the line falls or the next deadline. Call before
+     * {@link #bringUp()}; {@link InterruptLine#NOT_WIRED} keeps polling.
+     */
+    public void interruptLine(InterruptLine line) {
+        driver.interruptsWired(line.wired());
+        clock.waitOn(line);
+        lineWired = line.wired();
+    }
+
+    /** The loop's clock and wait (wake it, bound a wait by a deadline). */
+    public Clock clock() {
+        return clock;
+    }
+
     /** Resets and configures the chip; throws the driver's diagnosis when no W5100 answers. */
     public void bringUp() {
         driver.bringUp(network);
@@ -200,6 +226,10 @@ public final class BoardStack implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (lineWired) {
+            clock.waitOn(InterruptLine.NOT_WIRED); // the clock may outlive this board (a shared SystemClock)
+            lineWired = false;
+        }
         outbox.close();
     }
 

@@ -105,7 +105,7 @@ public final class DemoMailServer implements AutoCloseable {
         BoardConfig.Smtp smtp = new BoardConfig.Smtp(s.server(), s.serverHost(), s.port(), s.heloName(), s.sender(), s.recipients(),
                 s.username(), s.password(), s.allowPlaintextAuth(), s.auth(), s.timeout(), s.timeouts(), t);
         return new BoardConfig(cfg.network(), cfg.hardware(), smtp, cfg.outbox(), cfg.time(), cfg.sensors(),
-                cfg.warnings());
+                cfg.warnings(), cfg.status(), cfg.heartbeat());
     }
 
     @Override

@@ -12,6 +12,10 @@ import dev.w5100alert.board.sensor.SensorEventQueue;
 import dev.w5100alert.firmware.smtp.SmtpTranscript;
 import dev.w5100alert.hal.Clock;
 import dev.w5100alert.hal.ResetLine;
+import dev.w5100alert.hal.SpiBus;
+import dev.w5100alert.hal.pi4j.Pi4jInterruptLine;
+import dev.w5100alert.hal.spidev.LinuxSpidev;
+import dev.w5100alert.hal.spidev.SpidevBus;
 import dev.w5100alert.hal.pi4j.Pi4jResetLine;
 import dev.w5100alert.hal.pi4j.Pi4jSpiBus;
 import java.io.IOException;
@@ -24,11 +28,11 @@ import java.nio.file.Path;
  */
 public final class PiBoard implements java.io.Closeable {
     public final Context pi4j;
-    public final Pi4jSpiBus spi;
+    public final SpiBus spi;
     public final GpioSensors sensors;
     public final BoardStack stack;
 
-    private PiBoard(Context pi4j, Pi4jSpiBus spi, GpioSensors sensors, BoardStack stack) {
+    private PiBoard(Context pi4j, SpiBus spi, GpioSensors sensors, BoardStack stack) {
         this.pi4j = pi4j;
         this.spi = spi;
         this.sensors = sensors;
@@ -43,7 +47,11 @@ public final class PiBoard implements java.io.Closeable {
                 .build();
         try {
             BoardConfig.Hardware hw = config.hardware();
-            Pi4jSpiBus spi = Pi4jSpiBus.open(pi4j, hw.spiBus(), hw.spiChipSelect(), hw.spiClockHz());
+            // hardware.spi-driver: spidev batches each driver transfer into SPI_IOC_MESSAGE ioctls; pi4j is the fallback.
+            SpiBus spi = hw.spiDriver() == BoardConfig.SpiDriver.PI4J
+                    ? Pi4jSpiBus.open(pi4j, hw.spiBus(), hw.spiChipSelect(), hw.spiClockHz())
+                    : SpidevBus.open(LinuxSpidev.INSTANCE, hw.spiBus(), hw.spiChipSelect(), hw.spiClockHz(),
+                            SpidevBus.BUFSIZ_PARAMETER);
             ResetLine reset = hw.resetPin() >= 0 ? Pi4jResetLine.open(pi4j, hw.resetPin()) : ResetLine.NOT_WIRED;
             SensorEventQueue events = new SensorEventQueue(256);
             // GPIO events and the outbox read the same wall clock, which network time corrects.
@@ -51,6 +59,9 @@ public final class PiBoard implements java.io.Closeable {
             GpioSensors sensors = GpioSensors.open(pi4j, LinuxFsDigitalInputProvider.ID, config.sensors(), events, wall);
             BoardStack stack = BoardStack.create(config, spi, reset, wall, log, transcript, outboxDir, sensors::active,
                     sensors.levels(), events);
+            if (hw.intPin() >= 0) {
+                stack.interruptLine(Pi4jInterruptLine.open(pi4j, hw.intPin()));
+            }
             return new PiBoard(pi4j, spi, sensors, stack);
         } catch (IOException | RuntimeException e) {
             pi4j.shutdown();
@@ -64,7 +75,11 @@ public final class PiBoard implements java.io.Closeable {
             stack.close();
         } finally {
             sensors.close();
-            spi.close();
+            if (spi instanceof SpidevBus d) {
+                d.close();
+            } else if (spi instanceof Pi4jSpiBus p) {
+                p.close();
+            }
             pi4j.shutdown();
         }
     }

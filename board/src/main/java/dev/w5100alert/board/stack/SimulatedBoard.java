@@ -96,6 +96,9 @@ public final class SimulatedBoard implements java.io.Closeable {
             CountingResetLine reset = new CountingResetLine(sim);
             BoardStack stack = BoardStack.create(config, sim, reset, clock, log, transcript, outboxDir,
                     s::active, s.levels(), stackEvents, healthCheckNanos, 42);
+            if (config.hardware().intPin() >= 0) {
+                stack.interruptLine(new SimulatedInterruptLine(sim)); // hardware.int-pin: the model's /INT
+            }
             return new SimulatedBoard(sim, pi4j, sensors, stack, reset);
         } catch (IOException | RuntimeException e) {
             if (sensors != null) {
@@ -185,6 +188,26 @@ public final class SimulatedBoard implements java.io.Closeable {
         public void idle() {
             base.idle();
         }
+
+        @Override
+        public void idleUntil(long deadlineNanos) {
+            base.idleUntil(deadlineNanos);
+        }
+
+        @Override
+        public void progress() {
+            base.progress();
+        }
+
+        @Override
+        public void wake() {
+            base.wake();
+        }
+
+        @Override
+        public void waitOn(dev.w5100alert.hal.InterruptLine line) {
+            base.waitOn(line);
+        }
     }
 
     /** The simulated chip's /RESET, wired like the Pi's reset pin; counts the pulses it was given. */
@@ -205,6 +228,12 @@ public final class SimulatedBoard implements java.io.Closeable {
         }
     }
 
+    /** The closing line of the simulated commands: {@code simulated chip: N SPI frames, M socket commands}. */
+    public String chipSummary() {
+        return "simulated chip: " + sim.counters().frames() + " SPI frames, " + sim.counters().commands()
+                + " socket commands";
+    }
+
     /** How many times the board pulled the chip's /RESET low (bring-up and every recovery). */
     public int resetPulses() {
         return reset.pulses;
@@ -217,8 +246,27 @@ public final class SimulatedBoard implements java.io.Closeable {
         ((MockDigitalInput) sensors.input(index)).mockState(high ? DigitalState.HIGH : DigitalState.LOW);
     }
 
+    private StatusBridge statusBridge;
+
+    /**
+     * Makes the status page (which must be on: {@code [status] port}) reachable on 127.0.0.1:{@code port}
+     * (0: a free port); returns the bridge, whose {@link StatusBridge#port()} is the bound port.
+     */
+    public StatusBridge bridgeStatus(int port, Log log) throws IOException {
+        if (!stack.config.status().enabled()) {
+            throw new IllegalStateException("the status page is off ([status] port)");
+        }
+        if (statusBridge == null) {
+            statusBridge = StatusBridge.start(sim, stack.config.status().port(), port, log);
+        }
+        return statusBridge;
+    }
+
     @Override
     public void close() throws IOException {
+        if (statusBridge != null) {
+            statusBridge.close();
+        }
         try {
             stack.close();
         } finally {

@@ -301,7 +301,8 @@ public final class SmtpEngine {
 
     /**
      * Blocking convenience: {@link #start} and step until the send (and its QUIT or RSET) is over, calling
-     * {@link Clock#idle()} whenever a step made no progress. Bounded by the stage deadlines.
+     * {@link Clock#idleUntil(long)} up to the stage deadline whenever a step made no progress (the one wait
+     * primitive: it backs off, and is woken by /INT). Bounded by the stage deadlines.
      */
     public SendResult send(MailMessage m) {
         start(m, clock.nanoTime());
@@ -343,7 +344,9 @@ public final class SmtpEngine {
         long last = clock.nanoTime();
         while (busy()) {
             long now = clock.nanoTime();
-            if (doWork(now) == 0) {
+            if (doWork(now) > 0) {
+                clock.progress();
+            } else {
                 stalled = now == last ? stalled + 1 : 0;
                 last = now;
                 if (stalled >= MAX_STALLED_POLLS) {
@@ -352,9 +355,17 @@ public final class SmtpEngine {
                     closeLink();
                     return;
                 }
-                clock.idle();
+                clock.idleUntil(deadline); // the stage deadline: never parks past it
             }
         }
+    }
+
+    /**
+     * When the current stage times out ({@link Clock#nanoTime()} time); meaningful while {@link #busy()}
+     * (the board's loop bounds its wait by it).
+     */
+    public long deadline() {
+        return deadline;
     }
 
     /**

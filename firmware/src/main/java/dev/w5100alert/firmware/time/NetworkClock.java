@@ -41,6 +41,26 @@ public final class NetworkClock implements Clock {
         base.idle();
     }
 
+    @Override
+    public void idleUntil(long deadlineNanos) {
+        base.idleUntil(deadlineNanos);
+    }
+
+    @Override
+    public void progress() {
+        base.progress();
+    }
+
+    @Override
+    public void wake() {
+        base.wake();
+    }
+
+    @Override
+    public void waitOn(dev.w5100alert.hal.InterruptLine line) {
+        base.waitOn(line);
+    }
+
     /**
      * Moves the wall clock by {@code deltaMillis} (the offset an SNTP exchange measured against
      * {@link #epochMillis()}, so deltas add up) and marks the time known.

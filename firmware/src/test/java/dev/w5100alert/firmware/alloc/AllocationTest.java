@@ -50,8 +50,10 @@ class AllocationTest {
             long[] rounds = new long[transport == Transport.NIO ? 25 : 4];
             int clean = -1;
             long frames = 0;
+            long ioctls = 0;
             for (int round = 0; round < rounds.length && clean < 0; round++) {
                 long frames0 = stack.driver() == null ? 0 : stack.driver().framesSent();
+                long ioctls0 = transport == Transport.W5100_SIM_SPIDEV ? Transport.lastSpidev.ioctls() : 0;
                 long before = threads.getThreadAllocatedBytes(me);
                 int delivered = 0;
                 for (int i = 0; i < MEASURED; i++) {
@@ -61,6 +63,7 @@ class AllocationTest {
                 }
                 rounds[round] = threads.getThreadAllocatedBytes(me) - before;
                 frames = stack.driver() == null ? 0 : stack.driver().framesSent() - frames0;
+                ioctls = transport == Transport.W5100_SIM_SPIDEV ? Transport.lastSpidev.ioctls() - ioctls0 : 0;
                 assertEquals(MEASURED, delivered);
                 if (rounds[round] == 0) {
                     clean = round;
@@ -72,7 +75,8 @@ class AllocationTest {
             System.out.printf("[alloc] %s: bytes per round of %d alerts %s (clean round %d)%s%n", transport,
                     MEASURED, java.util.Arrays.toString(java.util.Arrays.copyOf(rounds, clean < 0 ? rounds.length : clean + 1)),
                     clean,
-                    frames == 0 ? "" : String.format(", %d SPI frames per alert", frames / MEASURED));
+                    frames == 0 ? "" : String.format(", %d SPI frames per alert", frames / MEASURED)
+                            + (ioctls == 0 ? "" : String.format(", %d ioctls per alert", ioctls / MEASURED)));
             assertTrue(clean >= 0, transport + ": every round of " + MEASURED + " alerts allocated: "
                     + java.util.Arrays.toString(rounds));
         }

@@ -108,6 +108,7 @@ class ScriptedOverSimulatorTest {
         dev.w5100alert.sim.W5100Simulator sim = new dev.w5100alert.sim.W5100Simulator(
                 dev.w5100alert.sim.VirtualNetwork.builder().host(Transport.SIM_SERVER).tcp(25, server.port()).build(),
                 clock::nanoTime);
+        sim.wireLatency(0, 0); // this clock stands still: no ARP or handshake latency
         boolean[] broken = {false};
         dev.w5100alert.hal.SpiBus bus = (mosi, miso, offset, frames) -> {
             if (broken[0]) {

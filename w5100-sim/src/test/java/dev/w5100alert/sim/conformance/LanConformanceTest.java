@@ -136,7 +136,9 @@ class LanConformanceTest {
             long id = Thread.currentThread().threadId();
             long[] windows = new long[4];
             int answers = 0;
-            for (int wdw = -1; wdw < windows.length; wdw++) {
+            // Three warm-up windows: over the spidev path (the suite's second run) on a loaded machine the JIT
+            // needs longer before the path is compiled and its last one-off allocations stop.
+            for (int wdw = -3; wdw < windows.length; wdw++) {
                 long before = mx.getThreadAllocatedBytes(id);
                 for (int i = 0; i < 200; i++) {
                     // the renewal is unicast to a server the chip has ARPed before; the reply is unicast
@@ -153,8 +155,8 @@ class LanConformanceTest {
             }
             long min = java.util.Arrays.stream(windows).min().orElseThrow();
             System.out.println("ALLOC per 200 (renewal + DNS lookup + SNTP request): " + java.util.Arrays.toString(windows));
-            assertEquals(2000, answers);
-            assertEquals(1000, rig.sim.lan().dhcp().requests(DhcpServer.RequestKind.RENEWING));
+            assertEquals(2 * 200 * (windows.length + 3), answers);
+            assertEquals(200 * (windows.length + 3), rig.sim.lan().dhcp().requests(DhcpServer.RequestKind.RENEWING));
             assertEquals(0, min, "bytes per 200 rounds: " + java.util.Arrays.toString(windows));
         }
     }
