@@ -224,7 +224,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
 
     /**
      * The earliest time a timer of this loop is due (outbox scan, chip probe, a debounce ending, the SMTP
-     * stage deadline of the send in flight), so {@link #run}'s wait never parks past it. Sensor edges
+     * stage deadline of the send in flight, the LAN jobs' next timer or reply poll), so {@link #run}'s wait never parks past it. Sensor edges
      * and /INT wake the wait through the clock instead.
      */
     public long nextDeadline(long now) {
@@ -244,8 +244,19 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                 next = stage;
             }
         }
+        if (lan != null && lanStarted) {
+            // The LAN's next timer; while a DHCP, DNS or SNTP reply (or the ARP probe) is awaited, a short poll,
+            // since not every UDP event reaches /INT.
+            long lanAt = lan.waitingForReply() ? now + LAN_POLL_NANOS : lanNext;
+            if (lanAt - next < 0) {
+                next = lanAt;
+            }
+        }
         return next;
     }
+
+    /** How often the loop looks at the LAN's socket while a reply is awaited, when nothing else wakes it sooner. */
+    static final long LAN_POLL_NANOS = 5_000_000L;
 
     /** Any thread: wakes {@link #run}'s wait (the stop signal was raised). */
     public void wakeUp() {
