@@ -60,12 +60,20 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
             description = "give up after this many seconds (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--board-clock-offset", paramLabel = "SECONDS", defaultValue = "0",
+            description = "The simulated board: start the simulated board's wall clock this many seconds off the true time (negative: "
+                    + "behind), as a Pi without RTC after a power cut; network time must correct it before mail goes")
+    long boardClockOffset;
+
     /** One scripted sensor change: at {@code atMillis} after start, sensor {@code sensor} goes active or not. */
     record Step(long atMillis, int sensor, boolean active) { }
 
     @Override
     public Integer call() throws Exception {
         checkPort(smtpPort, "--smtp-port");
+        if (Math.abs(boardClockOffset) > Main.MAX_CLOCK_OFFSET_SECONDS) {
+            throw usage("--board-clock-offset must be within +-" + Main.MAX_CLOCK_OFFSET_SECONDS + " seconds");
+        }
         if (timeoutSeconds < 1 || timeoutSeconds > 86_400) {
             throw usage("--timeout must be from 1 to 86400 seconds, not " + timeoutSeconds);
         }
@@ -152,7 +160,8 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
         long start = System.nanoTime();
         long deadline = start + timeoutSeconds * 1_000_000_000L;
         try (SimulatedBoard board = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log,
-                new PrintTranscript(out, "   "))) {
+                new PrintTranscript(out, "   "), dev.w5100alert.board.stack.BoardStack.HEALTH_CHECK_NANOS,
+                boardClockOffset)) {
             try {
                 board.stack.bringUp();
             } catch (RuntimeException e) {

@@ -30,6 +30,30 @@ import picocli.CommandLine.Command;
         footer = ExitCodes.HELP)
 final class DiagnoseCommand extends TargetCommand {
 
+    /** The board's address now, as text: the lease, else the static address. */
+    private static String heloAddress(Target t, BoardConfig cfg) {
+        int a = t.stack.address();
+        return a != 0 ? dev.w5100alert.hal.Ipv4.format(a) : "0.0.0.0";
+    }
+
+    /**
+     * Steps the board's LAN jobs (DHCP, the lookup of the server's name, network time) until mail could go, or
+     * for at most {@code smtp.timeout} plus {@code time.wait-for-time}'s share, then prints what they found
+     * ({@link dev.w5100alert.firmware.lan.LanAgent#describe}). Returns the server's address, 0 when unknown.
+     */
+    private int lan(Target t, BoardConfig cfg) {
+        var lan = t.stack.lan;
+        long timeWait = Math.min(cfg.time().waitForTime().toNanos(), 60_000_000_000L);
+        t.stack.awaitNetwork(dev.w5100alert.hal.Clock.SYSTEM, cfg.smtp().timeout().toNanos() + timeWait, timeWait);
+        for (String line : lan.describe(System.nanoTime()).split("\n")) {
+            out.println("   " + line);
+        }
+        if (!cfg.network().dhcp() && !cfg.smtp().serverIsName() && cfg.time().ntp() == BoardConfig.NtpMode.OFF) {
+            out.println("   (static address, server given as an address, network time off: nothing to look up)");
+        }
+        return lan.mailServer();
+    }
+
     /** Lines of one reply printed; the rest are counted (the reply's deadline bounds how many can come). */
     private static final int MAX_SHOWN_LINES = 1000;
 
@@ -54,8 +78,15 @@ final class DiagnoseCommand extends TargetCommand {
             out.println("2. Register dump");
             out.print(indent(RegisterDump.of(t.stack.driver)));
 
-            out.println("3. TCP to the SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port());
-            SmtpProbe probe = new SmtpProbe(t.stack.driver, cfg, out);
+            out.println("3. LAN: address, the server's name, network time");
+            int server = lan(t, cfg);
+            if (server == 0) {
+                err.println("diagnose: the mail server's address is not known (see step 3)");
+                return ExitCodes.SERVER_UNREACHABLE;
+            }
+            out.println("4. TCP to the SMTP server " + cfg.smtp().serverText() + ":" + cfg.smtp().port()
+                    + (cfg.smtp().serverIsName() ? " (" + dev.w5100alert.hal.Ipv4.format(server) + ")" : ""));
+            SmtpProbe probe = new SmtpProbe(t.stack.driver, cfg, out, server, heloAddress(t, cfg));
             ConnectOutcome o = probe.connect();
             out.println("   " + o + ": " + explain(o));
             if (o != ConnectOutcome.CONNECTED) {

@@ -31,6 +31,8 @@ import picocli.CommandLine.Parameters;
 public final class Main implements Callable<Integer> {
 
     public static final String DEFAULT_CONFIG = "/etc/w5100-alert/w5100-alert.conf";
+    /** Bound of {@code --board-clock-offset}: 100 years either way. */
+    static final long MAX_CLOCK_OFFSET_SECONDS = 100L * 366 * 86_400;
 
     /** slf4j-simple's level for Pi4J's own loggers (off unless set on the command line). */
     static final String PI4J_LOG = "org.slf4j.simpleLogger.log.com.pi4j";

@@ -56,6 +56,11 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             + "and a certificate from a demo CA made at start)")
     Integer smtpPort;
 
+    @Option(names = "--board-clock-offset", paramLabel = "SECONDS", defaultValue = "0",
+            description = "with --simulated: start the simulated board's wall clock this many seconds off the true time (negative: "
+                    + "behind), as a Pi without RTC after a power cut; network time must correct it before mail goes")
+    long boardClockOffset;
+
     @Option(names = "--status-port", paramLabel = "PORT", description = "with --simulated: the status page "
             + "([status] port) is also reachable on this port of 127.0.0.1 (0: any free port, shown in the log)")
     Integer statusPort;
@@ -69,6 +74,12 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
             throw usage("--smtp-port needs --simulated (on the Pi the configured smtp.server is used)");
         }
         checkPort(smtpPort, "--smtp-port");
+        if (boardClockOffset != 0 && !simulated) {
+            throw usage("--board-clock-offset needs --simulated (a real board has its own clock)");
+        }
+        if (Math.abs(boardClockOffset) > Main.MAX_CLOCK_OFFSET_SECONDS) {
+            throw usage("--board-clock-offset must be within +-" + Main.MAX_CLOCK_OFFSET_SECONDS + " seconds");
+        }
         if (statusPort != null && !simulated) {
             throw usage("--status-port needs --simulated (on the Pi the page is on the board's own address)");
         }
@@ -133,7 +144,8 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
         try {
             SimulatedBoard opened;
             try {
-                opened = SimulatedBoard.start(cfg, port, cfg.outbox().directory(), Clock.SYSTEM, log, null);
+                opened = SimulatedBoard.start(cfg, port, cfg.outbox().directory(), Clock.SYSTEM, log, null,
+                        dev.w5100alert.board.stack.BoardStack.HEALTH_CHECK_NANOS, boardClockOffset);
             } catch (IOException e) {
                 log.error("run", outboxProblem(cfg, e));
                 return ExitCodes.BAD_CONFIG;

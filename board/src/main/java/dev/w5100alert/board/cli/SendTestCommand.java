@@ -35,9 +35,22 @@ final class SendTestCommand extends TargetCommand {
                 err.println(e.getMessage());
                 return ExitCodes.NO_CHIP;
             }
-            long now = Clock.SYSTEM.epochMillis();
+            long timeWait = cfg.time().waitForTime().toNanos();
+            if (!t.stack.awaitNetwork(Clock.SYSTEM, cfg.smtp().timeout().toNanos() + timeWait, timeWait)) {
+                err.print(t.stack.lan.describe(System.nanoTime()));
+                err.println("RESULT: not delivered: " + (t.stack.lan.addressed()
+                        ? "the mail server's address is not known (DNS)" : "no address from DHCP"));
+                return ExitCodes.SERVER_UNREACHABLE;
+            }
+            if (cfg.network().dhcp() || cfg.smtp().serverIsName() || cfg.time().ntp() != BoardConfig.NtpMode.OFF) {
+                for (String line : t.stack.lan.describe(System.nanoTime()).split("\n")) {
+                    out.println("(" + line + ")");
+                }
+            }
+            long now = t.stack.wallClock.epochMillis();
             Alert alert = new Alert(0, "test", now, "[w5100-alert] test alert",
-                    "This is a test alert from the board at " + cfg.network().ipText() + ", sent "
+                    "This is a test alert from the board at " + dev.w5100alert.hal.Ipv4.format(t.stack.address())
+                            + ", sent "
                             + Instant.ofEpochMilli(now) + " by `w5100-alert send-test`.",
                     cfg.smtp().recipients(), null, null);
             t.stack.transport.start(alert, System.nanoTime());

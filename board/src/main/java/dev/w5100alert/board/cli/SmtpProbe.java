@@ -47,10 +47,17 @@ final class SmtpProbe {
     private DiagnoseCommand.ReplyReader replies;
     private boolean insideTls;
 
-    SmtpProbe(W5100Driver driver, BoardConfig cfg, PrintStream out) {
+    private final int serverIp;
+
+    /**
+     * @param serverIp    the server's address (the literal, or what the board's DNS lookup found for the name)
+     * @param ownAddress  the board's address now (static or leased), for the default EHLO name
+     */
+    SmtpProbe(W5100Driver driver, BoardConfig cfg, PrintStream out, int serverIp, String ownAddress) {
         this.driver = driver;
         this.smtp = cfg.smtp();
-        this.helo = smtp.heloName() != null ? smtp.heloName() : "[" + cfg.network().ipText() + "]";
+        this.serverIp = serverIp;
+        this.helo = smtp.heloName() != null ? smtp.heloName() : "[" + ownAddress + "]";
         this.out = out;
         this.timeoutNanos = smtp.timeout().toNanos();
         this.mask = DiagnoseCommand.secrets(smtp);
@@ -64,7 +71,7 @@ final class SmtpProbe {
      */
     ConnectOutcome connect() {
         first = newLink();
-        first.connect(Ipv4.toInt(smtp.server()), smtp.port());
+        first.connect(serverIp, smtp.port());
         if (waitConnected(first)) {
             return ConnectOutcome.CONNECTED;
         }
@@ -84,7 +91,7 @@ final class SmtpProbe {
      */
     boolean run() {
         BoardConfig.TlsMode configured = smtp.tls().mode();
-        int server = Ipv4.toInt(smtp.server());
+        int server = serverIp;
         TlsLink link = first;
         try {
             replies = new DiagnoseCommand.ReplyReader(link, mask);

@@ -39,6 +39,11 @@ final class Target implements AutoCloseable {
                 + "address leads to this port on 127.0.0.1 (default: an embedded SMTP server with the configured TLS mode "
                 + "and a certificate from a demo CA made at start)")
         Integer smtpPort;
+
+        @Option(names = "--board-clock-offset", paramLabel = "SECONDS", defaultValue = "0",
+                description = "with --simulated: start the simulated board's wall clock this many seconds off the true time (negative: "
+                        + "behind), as a Pi without RTC after a power cut; network time must correct it before mail goes")
+        long boardClockOffset;
     }
 
     final BoardStack stack;
@@ -84,7 +89,8 @@ final class Target implements AutoCloseable {
                     + " leads to 127.0.0.1:" + port + ")");
         }
         try {
-            SimulatedBoard sim = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log, transcript);
+            SimulatedBoard sim = SimulatedBoard.start(cfg, port, outboxDir, Clock.SYSTEM, log, transcript,
+                    dev.w5100alert.board.stack.BoardStack.HEALTH_CHECK_NANOS, o.boardClockOffset);
             Target t = new Target(sim.stack, sim, embedded, outboxDir);
             t.summaryTo = out; // a simulated run ends with the chip's bus figures
             return t;

@@ -25,6 +25,12 @@ abstract class TargetCommand extends Main.Io implements Callable<Integer> {
             throw usage("--smtp-port needs --simulated (on the Pi the configured smtp.server is used)");
         }
         checkPort(target.smtpPort, "--smtp-port");
+        if (target.boardClockOffset != 0 && !target.simulated) {
+            throw usage("--board-clock-offset needs --simulated (a real board has its own clock)");
+        }
+        if (Math.abs(target.boardClockOffset) > Main.MAX_CLOCK_OFFSET_SECONDS) {
+            throw usage("--board-clock-offset must be within +-" + Main.MAX_CLOCK_OFFSET_SECONDS + " seconds");
+        }
         BoardConfig cfg = load(config);
         if (cfg == null) {
             return ExitCodes.BAD_CONFIG;

@@ -14,15 +14,16 @@ public record BoardConfig(
         Hardware hardware,
         Smtp smtp,
         OutboxSettings outbox,
+        Time time,
         List<Sensor> sensors,
         List<String> warnings,
         Status status,
         Heartbeat heartbeat) {
 
-    /** A configuration without the status page and without heartbeat mail (both off, their defaults). */
+    /** A configuration without the status page, without heartbeat mail and without network time (all off). */
     public BoardConfig(Network network, Hardware hardware, Smtp smtp, OutboxSettings outbox, List<Sensor> sensors,
                        List<String> warnings) {
-        this(network, hardware, smtp, outbox, sensors, warnings, Status.OFF, Heartbeat.OFF);
+        this(network, hardware, smtp, outbox, Time.OFF, sensors, warnings, Status.OFF, Heartbeat.OFF);
     }
 
     /**
@@ -49,11 +50,49 @@ public record BoardConfig(
         }
     }
 
-    /** Addresses of the board on its LAN, written into the W5100's common registers. */
-    public record Network(byte[] mac, byte[] ip, byte[] subnet, byte[] gateway) {
-        public String ipText() {
-            return Ipv4.format(ip);
+    /** How the board gets its address: from a DHCP server, or the static {@code ip}/{@code subnet}/{@code gateway}. */
+    public enum AddressMode { DHCP, STATIC }
+
+    /**
+     * Addresses of the board on its LAN, written into the W5100's common registers.
+     *
+     * @param ip           the static address; null in DHCP mode without a fallback
+     * @param mode         {@code [network] mode}
+     * @param dhcpFallback in DHCP mode: use the static keys when no lease came within this long; null: never
+     * @param dns          {@code [network] dns}: DNS servers (IPv4, at most 3); empty: the lease's (DHCP mode)
+     */
+    public record Network(byte[] mac, byte[] ip, byte[] subnet, byte[] gateway, AddressMode mode,
+                          Duration dhcpFallback, List<byte[]> dns) {
+        /** A static address, no DNS servers (the shape before DHCP). */
+        public Network(byte[] mac, byte[] ip, byte[] subnet, byte[] gateway) {
+            this(mac, ip, subnet, gateway, AddressMode.STATIC, null, List.of());
         }
+
+        public boolean dhcp() {
+            return mode == AddressMode.DHCP;
+        }
+
+        /** The static address, or "(from DHCP)" / "(from DHCP, fallback ...)" in DHCP mode. */
+        public String ipText() {
+            if (!dhcp()) {
+                return Ipv4.format(ip);
+            }
+            return ip == null ? "(address from DHCP)" : "(address from DHCP, fallback " + Ipv4.format(ip) + ")";
+        }
+    }
+
+    /** Where network time comes from: the lease's NTP servers (option 42), the named servers, or nowhere. */
+    public enum NtpMode { FROM_DHCP, SERVERS, OFF }
+
+    /**
+     * {@code [time]}: network time for the Date header (and certificate checks).
+     *
+     * @param servers     with {@link NtpMode#SERVERS}: names or IPv4 literals (at most 4)
+     * @param waitForTime how long mail waits for network time before it goes with the board's own clock
+     */
+    public record Time(NtpMode ntp, List<String> servers, Duration waitForTime) {
+        /** No network time (static mode without a {@code [time]} section). */
+        public static final Time OFF = new Time(NtpMode.OFF, List.of(), Duration.ZERO);
     }
 
     /**
@@ -85,24 +124,34 @@ public record BoardConfig(
      * @param timeouts what the SMTP engine waits at each stage: the {@code timeout-*} keys, else {@code timeout}
      *                 when set, else RFC 5321's values
      */
-    public record Smtp(byte[] server, int port, String heloName, String sender, List<String> recipients,
+    /**
+     * @param server     the mail server's IPv4 address when {@code server} is a literal; null when it is a name
+     * @param serverHost the {@code server} value as written: a host name (looked up by DNS) or an IPv4 literal
+     */
+    public record Smtp(byte[] server, String serverHost, int port, String heloName, String sender, List<String> recipients,
                        String username, String password, boolean allowPlaintextAuth, Auth auth, Duration timeout,
                        SmtpTimeouts timeouts, TlsSettings tls) {
 
-        /** Without TLS settings: the defaults for {@code port} (JDK trust store, name from the server). */
+        /** An IPv4 server without TLS settings: the defaults for {@code port} (JDK trust store, name from the server). */
         public Smtp(byte[] server, int port, String heloName, String sender, List<String> recipients,
                     String username, String password, boolean allowPlaintextAuth, Auth auth, Duration timeout,
                     SmtpTimeouts timeouts) {
-            this(server, port, heloName, sender, recipients, username, password, allowPlaintextAuth, auth, timeout,
-                    timeouts, TlsSettings.defaultsFor(port));
+            this(server, server == null ? null : Ipv4.format(server), port, heloName, sender, recipients, username,
+                    password, allowPlaintextAuth, auth, timeout, timeouts, TlsSettings.defaultsFor(port));
         }
 
         public boolean hasCredentials() {
             return username != null;
         }
 
+        /** The server as configured: its name, or its address. */
         public String serverText() {
-            return Ipv4.format(server);
+            return serverHost;
+        }
+
+        /** True when {@code server} is a host name, which the board looks up by DNS. */
+        public boolean serverIsName() {
+            return server == null;
         }
 
         @Override

@@ -60,7 +60,8 @@ public final class ConfigParser {
             "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     private static final Map<String, Set<String>> KEYS = Map.of(
-            "network", Set.of("mac", "ip", "subnet", "gateway"),
+            "network", Set.of("mac", "mode", "ip", "subnet", "gateway", "dhcp-fallback", "dns"),
+            "time", Set.of("ntp", "wait-for-time"),
             "hardware", Set.of("spi-bus", "spi-chip-select", "spi-clock-hz", "reset-pin", "int-pin", "spi-driver"),
             "smtp", Set.of("server", "port", "helo", "sender", "recipients", "username", "password",
                     "password-file", "password-env", "allow-plaintext-auth", "auth", "timeout",
@@ -244,13 +245,13 @@ public final class ConfigParser {
             String inner = line.substring(1, line.length() - 1).strip();
             if (inner.isEmpty()) {
                 error(n, "(section)", "empty section header []; expected [network], [hardware], [smtp], [outbox], "
-                        + "[status], [heartbeat] or [sensor NAME]");
+                        + "[time], [status], [heartbeat] or [sensor NAME]");
                 return null;
             }
             String[] parts = inner.split("\\s+");
             String kind = parts[0];
             if (!KEYS.containsKey(kind)) {
-                error(n, kind, "unknown section; expected [network], [hardware], [smtp], [outbox], [status], "
+                error(n, kind, "unknown section; expected [network], [hardware], [smtp], [outbox], [time], [status], "
                         + "[heartbeat] or [sensor NAME]");
                 return null;
             }
@@ -397,7 +398,7 @@ public final class ConfigParser {
             byte[] v = Ipv4.parse(e.value());
             if (v == null) {
                 error(e.line(), k(s, key), "'" + abbreviate(e.value())
-                        + "' is not an IPv4 address like 192.168.1.20 (the W5100 has no DNS, so names are not allowed)");
+                        + "' is not an IPv4 address like 192.168.1.20");
             }
             return v;
         }
@@ -481,7 +482,9 @@ public final class ConfigParser {
             BoardConfig.Hardware hardware = hardware();
             BoardConfig.Smtp smtp = smtp(baseDir, source);
             BoardConfig.OutboxSettings outbox = outbox(baseDir);
+            BoardConfig.Time time = time(network);
             checkAddresses(network, smtp);
+            checkNames(network, smtp, time);
             List<BoardConfig.Sensor> sensorList = new ArrayList<>();
             Map<Integer, String> pins = new LinkedHashMap<>();
             if (hardware != null && hardware.resetPin() >= 0) {
@@ -519,7 +522,7 @@ public final class ConfigParser {
             if (!errors.isEmpty()) {
                 return null;
             }
-            BoardConfig config = new BoardConfig(network, hardware, smtp, outbox, List.copyOf(sensorList),
+            BoardConfig config = new BoardConfig(network, hardware, smtp, outbox, time, List.copyOf(sensorList),
                     List.copyOf(warnings), status, heartbeat);
             checkSendable(config);
             return errors.isEmpty() ? config : null;
@@ -641,25 +644,144 @@ public final class ConfigParser {
                     mac = null;
                 }
             }
-            byte[] ip = unicast(s, "ip", ip(s, "ip", true), "the board's own address");
-            byte[] subnet = ip(s, "subnet", true);
-            byte[] gateway = ip(s, "gateway", true);
-            if (subnet != null) {
-                int m = Ipv4.toInt(subnet);
-                if (m == 0 || (~m & (~m + 1)) != 0) {
-                    error(s.entries.get("subnet").line(), "network.subnet", Ipv4.format(subnet)
-                            + " is not a contiguous subnet mask like 255.255.255.0");
-                    subnet = null;
+            BoardConfig.AddressMode mode = BoardConfig.AddressMode.STATIC;
+            Entry modeEntry = entry(s, "mode", false);
+            if (modeEntry != null) {
+                switch (modeEntry.value()) {
+                    case "dhcp" -> mode = BoardConfig.AddressMode.DHCP;
+                    case "static" -> mode = BoardConfig.AddressMode.STATIC;
+                    default -> error(modeEntry.line(), "network.mode", "'" + abbreviate(modeEntry.value())
+                            + "' is not dhcp or static");
                 }
             }
-            if (ip != null && subnet != null && gateway != null) {
-                int m = Ipv4.toInt(subnet);
-                if ((Ipv4.toInt(ip) & m) != (Ipv4.toInt(gateway) & m)) {
-                    error(s.entries.get("gateway").line(), "network.gateway", Ipv4.format(gateway)
-                            + " is not in the board's subnet " + Ipv4.format(ip) + "/" + Ipv4.format(subnet));
+            Duration fallback = null;
+            Entry fb = entry(s, "dhcp-fallback", false);
+            if (fb != null && mode == BoardConfig.AddressMode.STATIC) {
+                error(fb.line(), "network.dhcp-fallback", "only applies with mode = dhcp (this board is static)");
+            } else if (fb != null && !fb.value().equals("off")) {
+                fallback = duration(s, "dhcp-fallback", null, Duration.ofSeconds(10), Duration.ofHours(24));
+            }
+            boolean staticKeys = mode == BoardConfig.AddressMode.STATIC || fallback != null;
+            if (!staticKeys) {
+                for (String key : new String[] {"ip", "subnet", "gateway"}) {
+                    Entry e = s.entries.get(key);
+                    if (e != null) {
+                        error(e.line(), "network." + key, "mode = dhcp takes the address from the DHCP server; remove "
+                                + key + ", or set dhcp-fallback = 60s to use the static keys when no lease comes");
+                    }
                 }
             }
-            return new BoardConfig.Network(mac, ip, subnet, gateway);
+            byte[] ip = null;
+            byte[] subnet = null;
+            byte[] gateway = null;
+            if (staticKeys) {
+                ip = unicast(s, "ip", ip(s, "ip", true), "the board's own address");
+                subnet = ip(s, "subnet", true);
+                gateway = ip(s, "gateway", true);
+                if (subnet != null) {
+                    int m = Ipv4.toInt(subnet);
+                    if (m == 0 || (~m & (~m + 1)) != 0) {
+                        error(s.entries.get("subnet").line(), "network.subnet", Ipv4.format(subnet)
+                                + " is not a contiguous subnet mask like 255.255.255.0");
+                        subnet = null;
+                    }
+                }
+                if (ip != null && subnet != null && gateway != null) {
+                    int m = Ipv4.toInt(subnet);
+                    if ((Ipv4.toInt(ip) & m) != (Ipv4.toInt(gateway) & m)) {
+                        error(s.entries.get("gateway").line(), "network.gateway", Ipv4.format(gateway)
+                                + " is not in the board's subnet " + Ipv4.format(ip) + "/" + Ipv4.format(subnet));
+                    }
+                }
+            }
+            List<byte[]> dns = List.of();
+            Entry de = entry(s, "dns", false);
+            if (de != null) {
+                List<byte[]> list = new ArrayList<>();
+                for (String part : de.value().split(",", -1)) {
+                    byte[] a = Ipv4.parse(part.strip());
+                    if (a == null || Ipv4.toInt(a) == 0 || Ipv4.toInt(a) == -1 || (Ipv4.toInt(a) >>> 28) >= 0xE) {
+                        error(de.line(), "network.dns", "'" + abbreviate(part.strip()) + "' is not a DNS server's "
+                                + "IPv4 address; write one to three like 192.168.1.1, 9.9.9.9");
+                        list = null;
+                        break;
+                    }
+                    list.add(a);
+                }
+                if (list != null && list.size() > 3) {
+                    error(de.line(), "network.dns", "has " + list.size() + " servers; at most 3");
+                    list = null;
+                }
+                dns = list == null ? List.of() : List.copyOf(list);
+            }
+            return new BoardConfig.Network(mac, ip, subnet, gateway, mode, fallback, dns);
+        }
+
+        /** {@code [time]}: absent means from-dhcp in DHCP mode and off in static mode. */
+        BoardConfig.Time time(BoardConfig.Network network) {
+            Section s = sections.get("time");
+            boolean dhcp = network != null && network.dhcp();
+            Duration wait = duration(s, "wait-for-time", Duration.ofMinutes(5), Duration.ZERO, Duration.ofHours(1));
+            Entry e = s == null ? null : entry(s, "ntp", false);
+            if (e == null) {
+                return dhcp ? new BoardConfig.Time(BoardConfig.NtpMode.FROM_DHCP, List.of(), wait) : BoardConfig.Time.OFF;
+            }
+            String v = e.value().strip();
+            if (v.equals("off")) {
+                return new BoardConfig.Time(BoardConfig.NtpMode.OFF, List.of(), Duration.ZERO);
+            }
+            if (v.equals("from-dhcp")) {
+                if (network != null && !network.dhcp()) {
+                    error(e.line(), "time.ntp", "from-dhcp needs network.mode = dhcp; with a static address name the "
+                            + "time servers (ntp = pool.ntp.org) or write off");
+                }
+                return new BoardConfig.Time(BoardConfig.NtpMode.FROM_DHCP, List.of(), wait);
+            }
+            List<String> servers = new ArrayList<>();
+            for (String part : v.split("[\\s,]+")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                byte[] literal = Ipv4.parse(part);
+                if (literal == null && !hostName(part)) {
+                    error(e.line(), "time.ntp", "'" + abbreviate(part) + "' is neither a time server's name nor an "
+                            + "IPv4 address; write from-dhcp, off, or up to 4 servers like pool.ntp.org 192.168.1.1");
+                    return BoardConfig.Time.OFF;
+                }
+                if (literal != null && (Ipv4.toInt(literal) == 0 || Ipv4.toInt(literal) == -1)) {
+                    error(e.line(), "time.ntp", part + " cannot be a time server's address");
+                    return BoardConfig.Time.OFF;
+                }
+                servers.add(literal != null ? Ipv4.format(literal) : part.toLowerCase(java.util.Locale.ROOT));
+            }
+            if (servers.size() > dev.w5100alert.firmware.ntp.SntpClient.MAX_SERVERS) {
+                error(e.line(), "time.ntp", "names " + servers.size() + " servers; at most "
+                        + dev.w5100alert.firmware.ntp.SntpClient.MAX_SERVERS);
+                return BoardConfig.Time.OFF;
+            }
+            return new BoardConfig.Time(BoardConfig.NtpMode.SERVERS, List.copyOf(servers), wait);
+        }
+
+        /** A static board can look names up only with {@code network.dns}. */
+        private void checkNames(BoardConfig.Network network, BoardConfig.Smtp smtp, BoardConfig.Time time) {
+            if (network == null || network.dhcp() || !network.dns().isEmpty()) {
+                return;
+            }
+            if (smtp != null && smtp.serverIsName() && smtp.serverHost() != null) {
+                error(sections.get("smtp").entries.get("server").line(), "smtp.server", "'" + smtp.serverHost()
+                        + "' is a host name, but a static board has no DNS server: set network.dns = IP, or give the "
+                        + "server's IPv4 address");
+            }
+            if (time != null && time.ntp() == BoardConfig.NtpMode.SERVERS) {
+                for (String name : time.servers()) {
+                    if (Ipv4.parse(name) == null) {
+                        error(sections.get("time").entries.get("ntp").line(), "time.ntp", "'" + name + "' is a host "
+                                + "name, but a static board has no DNS server: set network.dns = IP, or give IPv4 "
+                                + "addresses");
+                        return;
+                    }
+                }
+            }
         }
 
         BoardConfig.Hardware hardware() {
@@ -699,7 +821,21 @@ public final class ConfigParser {
             if (s == null) {
                 return null;
             }
-            byte[] server = unicast(s, "server", ip(s, "server", true), "the mail server's address");
+            byte[] server = null;
+            String serverHost = null;
+            Entry se = entry(s, "server", true);
+            if (se != null) {
+                byte[] literal = Ipv4.parse(se.value());
+                if (literal != null) {
+                    server = unicast(s, "server", literal, "the mail server's address");
+                    serverHost = server == null ? null : Ipv4.format(server);
+                } else if (hostName(se.value())) {
+                    serverHost = se.value().toLowerCase(java.util.Locale.ROOT);
+                } else {
+                    error(se.line(), "smtp.server", "'" + abbreviate(se.value()) + "' is neither an IPv4 address "
+                            + "like 192.168.1.10 nor a host name like smtp.example.org");
+                }
+            }
             int port = integer(s, "port", 25, 1, 65535, false);
             String helo = string(s, "helo", null, false);
             if (helo != null && !HOSTNAME.matcher(helo).matches()) {
@@ -762,7 +898,7 @@ public final class ConfigParser {
             }
             Duration timeout = duration(s, "timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10));
             SmtpTimeouts stages = stageTimeouts(s, s.entries.containsKey("timeout") ? timeout : null);
-            return new BoardConfig.Smtp(server, port, helo, sender == null ? null : sender.get(0), recipients,
+            return new BoardConfig.Smtp(server, serverHost, port, helo, sender == null ? null : sender.get(0), recipients,
                     username, password, plaintext, auth, timeout, stages, tls);
         }
 
@@ -1093,6 +1229,25 @@ public final class ConfigParser {
             return new BoardConfig.Sensor(s.arg, pin, pull, activeHigh, debounce, activeName, inactiveName,
                     new BoardConfig.AlertRule(subject, body, recipients, minInterval, coalesce, csv));
         }
+    }
+
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    /**
+     * An RFC 1123 host name: labels of letters, digits and inner hyphens (1-63 bytes), at most 253 bytes in all,
+     * the last label not all digits (so 300.1.1.1 is not taken for a name).
+     */
+    static boolean hostName(String v) {
+        if (v.isEmpty() || v.length() > 253 || v.endsWith(".")) {
+            return false;
+        }
+        String[] labels = v.split("\\.", -1);
+        for (String l : labels) {
+            if (!LABEL.matcher(l).matches()) {
+                return false;
+            }
+        }
+        return !labels[labels.length - 1].chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 3d}; null when not that shape. */

@@ -9,6 +9,7 @@ import dev.w5100alert.board.mail.MailTransport;
 import dev.w5100alert.board.outbox.Outbox;
 import dev.w5100alert.board.sensor.SensorEventQueue;
 import dev.w5100alert.board.sensor.SensorLevels;
+import dev.w5100alert.firmware.lan.LanAgent;
 import dev.w5100alert.hal.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,6 +73,18 @@ public final class AlertAgent implements SensorEventQueue.Sink {
     private long faultsUnlogged;
     private long lastFaultLog;
 
+    // The LAN jobs (DHCP, DNS, network time), when the board has them; see lan(...).
+    private LanAgent lan;
+    private long lanSince;
+    private long timeWaitNanos;
+    private long lanNext;
+    private boolean lanStarted;
+    private boolean timeWasKnown;
+    private boolean mailWaitLogged;
+    private long bootMaxId = -1;
+    private long preTimeMaxId = -1;
+    private long preTimeOffsetMillis;
+
     public AlertAgent(List<BoardConfig.Sensor> sensors, SensorEventQueue queue, SensorLevels levels,
                       boolean[] initialLevels, Outbox outbox, MailTransport transport, ChipSupervisor chip,
                       Clock clock, Log log, long healthCheckNanos) {
@@ -98,6 +111,75 @@ public final class AlertAgent implements SensorEventQueue.Sink {
             debounceNanos[i] = sensors.get(i).debounce().toNanos();
         }
         nextHealthCheck = clock.nanoTime() + healthCheckNanos;
+    }
+
+    /**
+     * Runs the board's LAN jobs in this loop: {@code lan.doWork} is stepped in every cycle where it is due (or a
+     * reply is awaited) and never blocks; mail waits until {@link LanAgent#mailMayGo} says the address, the
+     * server's address and (unless time is off) network time are there, network time for at most
+     * {@code timeWaitNanos} from the first cycle.
+     *
+     * <p>Date of alerts raised before network time: the outbox fixes an alert's Date when it accepts it, from the
+     * wall clock of that moment, which before the first SNTP answer is the board's own (possibly wrong) clock. When
+     * network time first arrives, the alerts this run accepted until then are remembered together with the offset
+     * learnt, and each is sent with its stored Date plus that offset (the raw time corrected, not the time of
+     * sending). The correction lives in memory: an alert of a run that ended before its time was known keeps its
+     * stored Date.
+     */
+    public void lan(LanAgent lanAgent, long maxTimeWaitNanos) {
+        this.lan = lanAgent;
+        this.timeWaitNanos = maxTimeWaitNanos;
+        long max = -1;
+        for (long id : outbox.pendingIds()) {
+            max = Math.max(max, id);
+        }
+        this.bootMaxId = max;
+        this.timeWasKnown = lanAgent.clock().known();
+    }
+
+    public LanAgent lan() {
+        return lan;
+    }
+
+    private int stepLan(long now) {
+        if (!lanStarted) {
+            lanStarted = true;
+            lanSince = now;
+            lanNext = now;
+        }
+        if (now - lanNext >= 0 || lan.waitingForReply()) {
+            lanNext = lan.doWork(now);
+        }
+        if (!timeWasKnown && lan.clock().known()) {
+            timeWasKnown = true;
+            long max = bootMaxId;
+            for (long id : outbox.pendingIds()) { // once per run
+                max = Math.max(max, id);
+            }
+            preTimeMaxId = max;
+            preTimeOffsetMillis = lan.clock().offsetMillis();
+            log.info(C, "network time set: the board's clock was off by " + preTimeOffsetMillis + " ms"
+                    + (preTimeMaxId > bootMaxId ? "; alert(s) " + (bootMaxId + 1) + ".." + preTimeMaxId
+                    + " raised before get their Date corrected by that" : ""));
+        }
+        return 0; // waiting on the network is not work: the loop may idle
+    }
+
+    /**
+     * "Now" for the outbox's give-up-after check of {@code a}: an alert raised before network time carries the
+     * board's uncorrected clock in its creation time, so its age is measured on that clock.
+     */
+    private long ageMillis(Alert a) {
+        boolean preTime = a.id() > bootMaxId && a.id() <= preTimeMaxId;
+        return clock.epochMillis() - (preTime ? preTimeOffsetMillis : 0);
+    }
+
+    /** The alert as it is sent: one raised in this run before network time gets its Date corrected. */
+    private Alert dated(Alert a) {
+        if (a.id() > bootMaxId && a.id() <= preTimeMaxId && a.dateMillis() != 0) {
+            return a.withMessage(a.messageId(), a.dateMillis() + preTimeOffsetMillis);
+        }
+        return a;
     }
 
     public long deliveredCount() {
@@ -142,7 +224,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
 
     /**
      * The earliest time a timer of this loop is due (outbox scan, chip probe, a debounce ending, the SMTP
-     * stage deadline of the send in flight), so {@link #run}'s wait never parks past it. Sensor edges
+     * stage deadline of the send in flight, the LAN jobs' next timer or reply poll), so {@link #run}'s wait never parks past it. Sensor edges
      * and /INT wake the wait through the clock instead.
      */
     public long nextDeadline(long now) {
@@ -162,8 +244,19 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                 next = stage;
             }
         }
+        if (lan != null && lanStarted) {
+            // The LAN's next timer; while a DHCP, DNS or SNTP reply (or the ARP probe) is awaited, a short poll,
+            // since not every UDP event reaches /INT.
+            long lanAt = lan.waitingForReply() ? now + LAN_POLL_NANOS : lanNext;
+            if (lanAt - next < 0) {
+                next = lanAt;
+            }
+        }
         return next;
     }
+
+    /** How often the loop looks at the LAN's socket while a reply is awaited, when nothing else wakes it sooner. */
+    static final long LAN_POLL_NANOS = 5_000_000L;
 
     /** Any thread: wakes {@link #run}'s wait (the stop signal was raised). */
     public void wakeUp() {
@@ -213,7 +306,7 @@ public final class AlertAgent implements SensorEventQueue.Sink {
             // the transport builds a fresh engine on the next start
         }
         try {
-            outbox.transientFailure(a.id(), "internal fault: " + what, now, clock.epochMillis());
+            outbox.transientFailure(a.id(), "internal fault: " + what, now, ageMillis(a));
         } catch (IOException | RuntimeException ex) {
             try {
                 outbox.release(a.id());
@@ -249,6 +342,9 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         work += raiseAlerts(now);
         work += superviseChip(now);
         work += outbox.serveCommands(now); // outbox retry / drop from the command line
+        if (chipUp && lan != null) {
+            work += stepLan(now);
+        }
         if (chipUp) {
             work += send(now);
         }
@@ -343,6 +439,10 @@ public final class AlertAgent implements SensorEventQueue.Sink {
         }
         if (problem == null && chip.responding()) {
             chipUp = true;
+            if (lan != null) {
+                lan.chipReset(now); // the lease (or fallback address) goes back into the chip
+                lanNext = now;
+            }
             resetOk = true;
             nextScan = now;
             log.info(C, "network chip reset and configured again; " + outbox.pendingCount() + " alert(s) queued");
@@ -366,11 +466,26 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                     nextScan = now + (wait < 0 ? MAX_SCAN_GAP_NANOS : Math.min(wait, MAX_SCAN_GAP_NANOS));
                     return 0;
                 }
+                if (lan != null && !lan.mailMayGo(now, lanSince, timeWaitNanos)) {
+                    if (!mailWaitLogged) {
+                        mailWaitLogged = true;
+                        log.info(C, "alert " + next.id() + " waits for the network: " + (!lan.addressed()
+                                ? "no address yet (DHCP)" : lan.mailServer() == 0 ? "mail server not resolved yet"
+                                : "network time not known yet (at most " + timeWaitNanos / 1_000_000_000L + " s)"));
+                    }
+                    nextScan = now + MAX_SCAN_GAP_NANOS;
+                    return 0;
+                }
+                if (lan != null && mailWaitLogged && !lan.clock().known()) {
+                    log.warn(C, "no network time after " + timeWaitNanos / 1_000_000_000L + " s; mail goes with the "
+                            + "board's own clock");
+                }
+                mailWaitLogged = false;
                 log.info(C, "sending alert " + next.id() + " (" + next.sensor() + ", attempt "
                         + (outbox.attempts(next.id()) + 1) + ")");
                 inFlight = next;
                 try {
-                    transport.start(next, now);
+                    transport.start(dated(next), now);
                 } catch (IllegalArgumentException e) {
                     inFlight = null;
                     // The alert itself cannot be sent (too large, a line break in the subject, ...): no retry can
@@ -398,14 +513,14 @@ public final class AlertAgent implements SensorEventQueue.Sink {
                             ? " (" + d.refused() + " recipient(s) refused: " + d.detail() + ")" : ""));
                 }
                 case TRANSIENT -> {
-                    outbox.transientFailure(a.id(), d.detail(), now, clock.epochMillis());
+                    outbox.transientFailure(a.id(), d.detail(), now, ageMillis(a));
                     checkChip = true; // a timeout may mean the chip died under us
                 }
                 case AUTH_FAILED -> {
                     log.error(C, "SMTP authentication failed: " + d.detail()); // the detail ends with its advice
-                    outbox.transientFailure(a.id(), d.detail(), now, clock.epochMillis());
+                    outbox.transientFailure(a.id(), d.detail(), now, ageMillis(a));
                 }
-                case TLS_FAILED -> outbox.needsUserFailure(a.id(), d.detail(), now, clock.epochMillis());
+                case TLS_FAILED -> outbox.needsUserFailure(a.id(), d.detail(), now, ageMillis(a));
                 case PERMANENT -> {
                     failed++;
                     outbox.permanentFailure(a.id(), d.detail());

@@ -102,9 +102,10 @@ public final class DemoMailServer implements AutoCloseable {
         }
         BoardConfig.TlsSettings t = new BoardConfig.TlsSettings(s.tls().mode(), null, pki.trustStore(),
                 List.of(pki.caCertificate().getSubjectX500Principal().getName()), s.tls().serverName());
-        BoardConfig.Smtp smtp = new BoardConfig.Smtp(s.server(), s.port(), s.heloName(), s.sender(), s.recipients(),
+        BoardConfig.Smtp smtp = new BoardConfig.Smtp(s.server(), s.serverHost(), s.port(), s.heloName(), s.sender(), s.recipients(),
                 s.username(), s.password(), s.allowPlaintextAuth(), s.auth(), s.timeout(), s.timeouts(), t);
-        return new BoardConfig(cfg.network(), cfg.hardware(), smtp, cfg.outbox(), cfg.sensors(), cfg.warnings());
+        return new BoardConfig(cfg.network(), cfg.hardware(), smtp, cfg.outbox(), cfg.time(), cfg.sensors(),
+                cfg.warnings(), cfg.status(), cfg.heartbeat());
     }
 
     @Override

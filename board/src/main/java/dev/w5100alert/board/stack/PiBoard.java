@@ -54,8 +54,10 @@ public final class PiBoard implements java.io.Closeable {
                             SpidevBus.BUFSIZ_PARAMETER);
             ResetLine reset = hw.resetPin() >= 0 ? Pi4jResetLine.open(pi4j, hw.resetPin()) : ResetLine.NOT_WIRED;
             SensorEventQueue events = new SensorEventQueue(256);
-            GpioSensors sensors = GpioSensors.open(pi4j, LinuxFsDigitalInputProvider.ID, config.sensors(), events, clock);
-            BoardStack stack = BoardStack.create(config, spi, reset, clock, log, transcript, outboxDir, sensors::active,
+            // GPIO events and the outbox read the same wall clock, which network time corrects.
+            dev.w5100alert.firmware.time.NetworkClock wall = new dev.w5100alert.firmware.time.NetworkClock(clock);
+            GpioSensors sensors = GpioSensors.open(pi4j, LinuxFsDigitalInputProvider.ID, config.sensors(), events, wall);
+            BoardStack stack = BoardStack.create(config, spi, reset, wall, log, transcript, outboxDir, sensors::active,
                     sensors.levels(), events);
             if (hw.intPin() >= 0) {
                 stack.interruptLine(Pi4jInterruptLine.open(pi4j, hw.intPin()));

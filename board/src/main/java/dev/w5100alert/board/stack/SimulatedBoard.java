@@ -17,6 +17,10 @@ import dev.w5100alert.sim.VirtualNetwork;
 import dev.w5100alert.sim.W5100Simulator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The board without hardware: the unchanged {@link BoardStack} over {@code w5100-sim}, sensors on
@@ -50,11 +54,33 @@ public final class SimulatedBoard implements java.io.Closeable {
     /** As above, probing the chip every {@code healthCheckNanos}. */
     public static SimulatedBoard start(BoardConfig config, int realSmtpPort, Path outboxDir, Clock clock, Log log,
                                        SmtpTranscript transcript, long healthCheckNanos) throws IOException {
-        String server = config.smtp().serverText();
-        // The gateway is declared too, so a server outside the board's subnet is reached through it.
-        VirtualNetwork.Builder net = VirtualNetwork.builder().host(server).tcp(config.smtp().port(), realSmtpPort)
-                .gateway(Ipv4.format(config.network().gateway()));
-        W5100Simulator sim = new W5100Simulator(net.build(), clock::nanoTime);
+        return start(config, realSmtpPort, outboxDir, clock, log, transcript, healthCheckNanos, 0);
+    }
+
+    /** The virtual LAN's router, DHCP and DNS server in DHCP mode (the static keys' gateway when given). */
+    static final String LAN_ROUTER = "192.168.1.1";
+    /** Where the virtual LAN puts a mail server known by name only. */
+    static final String NAMED_SERVER = "192.168.1.10";
+    static final String NTP_SERVER = "192.168.1.123";
+    static final String LAN_DNS = "192.168.1.53";
+
+    /**
+     * As above, with the board's wall clock starting {@code boardClockOffsetSeconds} off the true time (a Pi
+     * without RTC after a power cut); the virtual LAN's NTP server serves the true time (the host's).
+     *
+     * <p>The virtual LAN: the configured server address (a literal), or for a name a virtual address, leads to
+     * {@code realSmtpPort} on 127.0.0.1. In DHCP mode a DHCP server leases 192.168.1.100-199 (router, DNS and NTP
+     * server in the lease; DNS at 192.168.1.53). Wherever the board looks names up (the lease's DNS server, or {@code network.dns}),
+     * a DNS server answers the mail server's name and the configured time servers' names, and an NTP server
+     * answers at each time server's address.
+     */
+    public static SimulatedBoard start(BoardConfig config, int realSmtpPort, Path outboxDir, Clock clock, Log log,
+                                       SmtpTranscript transcript, long healthCheckNanos, long boardClockOffsetSeconds)
+            throws IOException {
+        W5100Simulator sim = new W5100Simulator(virtualLan(config, realSmtpPort, clock), clock::nanoTime);
+        Clock boardClock = boardClockOffsetSeconds == 0 ? clock : new OffsetClock(clock, boardClockOffsetSeconds * 1000L);
+        // GPIO events, the loop and the outbox read the same wall clock, which network time corrects.
+        clock = new dev.w5100alert.firmware.time.NetworkClock(boardClock);
         Context pi4j = Pi4J.newContextBuilder().noAutoDetect().add(MockDigitalInputProvider.newInstance()).build();
         GpioSensors sensors = null;
         try {
@@ -81,6 +107,106 @@ public final class SimulatedBoard implements java.io.Closeable {
             pi4j.shutdown();
             sim.close();
             throw e;
+        }
+    }
+
+    static VirtualNetwork virtualLan(BoardConfig config, int realSmtpPort, Clock trueClock) {
+        BoardConfig.Network n = config.network();
+        BoardConfig.Smtp smtp = config.smtp();
+        String server = smtp.serverIsName() ? NAMED_SERVER : Ipv4.format(smtp.server());
+        VirtualNetwork.Builder net = VirtualNetwork.builder().host(server).tcp(smtp.port(), realSmtpPort);
+        String router = n.dhcp() || n.gateway() == null ? LAN_ROUTER : Ipv4.format(n.gateway());
+        // The gateway is declared too, so a server outside the board's subnet is reached through it.
+        net.gateway(router);
+        List<String> timeServers = new ArrayList<>();
+        BoardConfig.Time t = config.time();
+        if (t.ntp() == BoardConfig.NtpMode.FROM_DHCP) {
+            timeServers.add(NTP_SERVER);
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        if (smtp.serverIsName()) {
+            names.put(smtp.serverHost(), server);
+        }
+        if (t.ntp() == BoardConfig.NtpMode.SERVERS) {
+            int next = 124;
+            for (String s : t.servers()) {
+                if (Ipv4.parse(s) != null) {
+                    timeServers.add(s);
+                } else {
+                    String at = "192.168.1." + next++;
+                    names.put(s, at);
+                    timeServers.add(at);
+                }
+            }
+        }
+        List<String> dnsAt = new ArrayList<>();
+        for (byte[] d : n.dns()) {
+            dnsAt.add(Ipv4.format(d));
+        }
+        if (n.dhcp()) {
+            String leaseDns = dnsAt.isEmpty() ? LAN_DNS : dnsAt.get(0);
+            net.dhcpServer(LAN_ROUTER, d -> {
+                d.pool("192.168.1.100", "192.168.1.199").routers(router).dnsServers(leaseDns);
+                if (t.ntp() == BoardConfig.NtpMode.FROM_DHCP) {
+                    d.ntpServers(NTP_SERVER);
+                }
+            });
+            if (dnsAt.isEmpty()) {
+                dnsAt.add(LAN_DNS);
+            }
+        }
+        for (String at : dnsAt) {
+            net.dnsServer(at, d -> names.forEach(d::a));
+        }
+        for (String at : timeServers) {
+            net.ntpServer(at, s -> s.wallClock(trueClock::epochMillis));
+        }
+        return net.build();
+    }
+
+    /** The board's own wall clock: the true one off by a fixed amount. */
+    static final class OffsetClock implements Clock {
+        private final Clock base;
+        private final long offsetMillis;
+
+        OffsetClock(Clock base, long offsetMillis) {
+            this.base = base;
+            this.offsetMillis = offsetMillis;
+        }
+
+        @Override
+        public long nanoTime() {
+            return base.nanoTime();
+        }
+
+        @Override
+        public long epochMillis() {
+            return base.epochMillis() + offsetMillis;
+        }
+
+        @Override
+        public void idle() {
+            base.idle();
+        }
+
+        @Override
+        public void idleUntil(long deadlineNanos) {
+            base.idleUntil(deadlineNanos);
+        }
+
+        @Override
+        public void progress() {
+            base.progress();
+        }
+
+        @Override
+        public void wake() {
+            base.wake();
+        }
+
+        @Override
+        public void waitOn(dev.w5100alert.hal.InterruptLine line) {
+            base.waitOn(line);
         }
     }
 

@@ -87,8 +87,11 @@ public final class StatusModel implements LoopHooks {
         this.startMillis = startMillis;
         this.startNanos = startNanos;
         this.ip = config.network().ipText();
-        this.subnet = dev.w5100alert.board.config.Ipv4.format(config.network().subnet());
-        this.gateway = dev.w5100alert.board.config.Ipv4.format(config.network().gateway());
+        // In DHCP mode without static keys the mask and router come with the lease.
+        this.subnet = config.network().subnet() == null ? "(from DHCP)"
+                : dev.w5100alert.board.config.Ipv4.format(config.network().subnet());
+        this.gateway = config.network().gateway() == null ? "(from DHCP)"
+                : dev.w5100alert.board.config.Ipv4.format(config.network().gateway());
         this.statusPort = config.status().port();
         java.util.ArrayList<String> h = new java.util.ArrayList<>();
         BoardConfig.Smtp smtp = config.smtp();

@@ -48,6 +48,40 @@ class ChildProcessCliTest {
         return p.exitValue();
     }
 
+    /** The sample's home-LAN shape: DHCP, the server by name, time from the lease. */
+    static final String DHCP = CommandLineHostileTest.PLAIN.replace(", nobody@example.org", "")
+            .replace("ip = 192.168.1.50\nsubnet = 255.255.255.0\ngateway = 192.168.1.1\n", "mode = dhcp\n")
+            .replace("server = 192.168.1.10", "server = smtp.example.org");
+
+    @Test
+    void runSimulatedInDhcpModeLeasesResolvesSetsTheClockAndDelivers() throws Exception {
+        assertTrue(DHCP.contains("mode = dhcp") && DHCP.contains("smtp.example.org"), DHCP);
+        Path conf = dir.resolve("dhcp.conf");
+        Files.writeString(conf, DHCP);
+        GreenMail gm = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        gm.start();
+        Path log = dir.resolve("dhcp.err");
+        try {
+            Process p = start(log, "run", "--simulated", "--config", conf.toString(), "--smtp-port",
+                    String.valueOf(gm.getSmtp().getPort()), "--board-clock-offset", "-34560000");
+            try (OutputStream stdin = p.getOutputStream()) {
+                stdin.write("door open\n".getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+                assertTrue(gm.waitForIncomingEmail(30_000, 1), () -> read(log));
+                long dateError = gm.getReceivedMessages()[0].getSentDate().getTime() - System.currentTimeMillis();
+                assertTrue(Math.abs(dateError) < 60_000, "Date off by " + dateError + " ms\n" + read(log));
+                p.destroy();
+                assertEquals(143, waitFor(p), () -> read(log));
+            }
+        } finally {
+            gm.stop();
+        }
+        String err = read(log);
+        assertTrue(err.contains("DHCP lease obtained: 192.168.1.1"), err);
+        assertTrue(err.contains("network time set"), err);
+        assertTrue(err.contains("alert 1 delivered"), err);
+    }
+
     @Test
     void runSimulatedDeliversWhatStdinTripsAndStopsCleanlyOnSigterm() throws Exception {
         Path conf = dir.resolve("my.conf");

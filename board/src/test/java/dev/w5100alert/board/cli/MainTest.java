@@ -68,7 +68,7 @@ class MainTest {
     @Test
     void configCheckAcceptsTheShippedExample() {
         assertEquals(0, run(Map.of("W5100_SMTP_PASSWORD", "x"), "config", "check", "deploy/w5100-alert.conf"));
-        assertTrue(out().startsWith("OK: deploy/w5100-alert.conf (1 sensor(s), SMTP 192.168.1.10:587"), out());
+        assertTrue(out().startsWith("OK: deploy/w5100-alert.conf (1 sensor(s), SMTP smtp.example.org:587"), out());
     }
 
     @Test
@@ -146,7 +146,8 @@ class MainTest {
         int code = run(Map.of("W5100_SMTP_PASSWORD", "pw-for-test"), "send-test", "--config", conf.toString(), "--simulated");
         assertEquals(0, code, () -> out() + err());
         assertTrue(out().contains(" ~> RCPT TO:<ops@example.org>"), "inside STARTTLS: " + out());
-        assertTrue(out().contains(", peer CN=w5100-alert demo server, verified"), out());
+        // The sample names its server, so the certificate is checked for that name (the demo CA issues it so).
+        assertTrue(out().contains(", peer CN=smtp.example.org, verified"), out());
         assertTrue(out().contains("RESULT: delivered to 1 recipient(s)"), out());
         assertTrue(lastLine(out()).matches("simulated chip: [1-9][0-9]* SPI frames, [1-9][0-9]* socket commands"), out());
         assertFalse(out().contains("pw-for-test"));
@@ -197,12 +198,41 @@ class MainTest {
     }
 
     @Test
+    void boardClockOffsetIsForTheSimulatedBoardOnlyAndBounded() {
+        assertEquals(2, run(Map.of(), "send-test", "--config", "deploy/w5100-alert.conf", "--board-clock-offset", "-60"));
+        assertTrue(err().contains("--board-clock-offset needs --simulated"), err());
+        assertEquals(2, run(Map.of(), "run", "--config", "deploy/w5100-alert.conf", "--board-clock-offset", "5"));
+        assertEquals(2, run(Map.of(), "demo", "--board-clock-offset", "99999999999"));
+        assertTrue(err().contains("must be within"), err());
+    }
+
+    @Test
+    void sendTestWithTheBoardClock400DaysBehindGoesOutAfterNetworkTime() throws Exception {
+        Path conf = dir.resolve("board.conf");
+        Files.writeString(conf, Files.readString(Path.of("deploy/w5100-alert.conf"))
+                .replace("directory = /var/lib/w5100-alert", "directory = " + dir.resolve("outbox")));
+        int code = run(Map.of("W5100_SMTP_PASSWORD", "pw-for-test"), "send-test", "--config", conf.toString(),
+                "--simulated", "--board-clock-offset", "-34560000");
+        assertEquals(0, code, () -> out() + err());
+        // 400 days = 34,560,000,000 ms, give or take the exchange's few ms
+        assertTrue(out().matches("(?s).*\\(clock: network time, offset 34559\\d{6} ms\\).*")
+                || out().matches("(?s).*\\(clock: network time, offset 34560\\d{6} ms\\).*"), out());
+        assertTrue(out().contains("RESULT: delivered to 1 recipient(s)"), out());
+    }
+
+    @Test
     void diagnoseOnASimulatedBoardDumpsRegistersAndProbesEhlo() throws Exception {
         int code = run(Map.of("W5100_SMTP_PASSWORD", "x"), "diagnose", "--config", "deploy/w5100-alert.conf", "--simulated");
         assertEquals(0, code, () -> out() + err());
         String o = out();
         assertTrue(o.contains("OK: W5100 answered"), o);
-        assertTrue(o.contains("000F:") || o.contains("0000: 00 C0 A8 01 01"), o);
+        assertTrue(o.contains("02 00 5E 10 00 01"), o); // SHAR in the register dump
+        // The sample is a DHCP board with a named server: the LAN step shows lease, DNS answer and clock.
+        assertTrue(o.contains("lease: 192.168.1.1") && o.contains("router 192.168.1.1"), o);
+        assertTrue(o.contains("lease DNS: 192.168.1.53"), o);
+        assertTrue(o.matches("(?s).*lease times: \\d+ s; renew in \\d+ s, rebind in \\d+ s, expires in \\d+ s.*"), o);
+        assertTrue(o.contains("mail server smtp.example.org: 192.168.1.10"), o);
+        assertTrue(o.contains("clock: network time, offset"), o);
         assertTrue(o.contains("CONNECTED"), o);
         assertTrue(o.contains("<- 250-"), o);
         assertTrue(o.contains("AUTH offered"), o);
