@@ -6,9 +6,13 @@ import dev.w5100alert.board.log.Log;
 import dev.w5100alert.board.loop.LoopHooks;
 import dev.w5100alert.board.mail.Delivery;
 import dev.w5100alert.board.outbox.Outbox;
+import dev.w5100alert.firmware.dhcp.DhcpClient;
 import dev.w5100alert.firmware.http.HttpResponder;
 import dev.w5100alert.firmware.http.W5100ServerLink;
+import dev.w5100alert.firmware.lan.LanAgent;
+import dev.w5100alert.firmware.time.NetworkClock;
 import dev.w5100alert.hal.Clock;
+import dev.w5100alert.hal.Ipv4;
 import dev.w5100alert.hal.W5100Driver;
 import java.time.ZoneId;
 
@@ -26,6 +30,9 @@ public final class BoardStatus implements LoopHooks {
     public final W5100ServerLink link;
     /** Null when {@code [heartbeat] every = off}. */
     public final Heartbeat heartbeat;
+    private LanAgent lan;
+    private String mailServerName;
+    private long lanKey;
 
     public BoardStatus(BoardConfig config, boolean[] initial, W5100Driver driver, Outbox outbox, Clock clock,
                        ZoneId zone, Log log) {
@@ -79,11 +86,61 @@ public final class BoardStatus implements LoopHooks {
         this.loopTask = task;
     }
 
+    /**
+     * Lets the pages show the board's LAN state (lease, the mail server's DNS answer, network time). The lines are
+     * rebuilt only when that state changes (a new lease, a renewal, a lookup, a time sync), never per cycle.
+     */
+    public void lan(LanAgent agent, String mailServerName) {
+        this.lan = agent;
+        this.mailServerName = mailServerName;
+        this.lanKey = Long.MIN_VALUE;
+    }
+
+    /** Rebuilds the model's network lines when anything they show has changed since the last cycle. */
+    void publishLanState() {
+        DhcpClient dhcp = lan.dhcp();
+        NetworkClock wall = lan.clock();
+        long key = lan.fellBack() ? 1 : 0;
+        if (dhcp != null) {
+            key = key * 31 + dhcp.state().ordinal();
+            key = key * 31 + dhcp.address();
+            key = key * 31 + dhcp.renewals() + dhcp.rebinds() * 7 + dhcp.losses() * 13;
+        }
+        key = key * 31 + lan.mailServer();
+        key = key * 31 + wall.syncs();
+        if (key == lanKey) {
+            return;
+        }
+        lanKey = key;
+        String lease;
+        if (dhcp == null) {
+            lease = null;
+        } else if (lan.fellBack()) {
+            lease = "none: no DHCP lease in time, using the static fallback address";
+        } else if (!dhcp.bound()) {
+            lease = "none yet (DHCP " + dhcp.state().name().toLowerCase(java.util.Locale.ROOT) + ")";
+        } else {
+            lease = Ipv4.format(dhcp.address()) + "/" + Ipv4.format(dhcp.subnet()) + " via " + Ipv4.format(dhcp.router())
+                    + " from DHCP server " + Ipv4.format(dhcp.server()) + ", " + dhcp.leaseSeconds() + " s lease, "
+                    + dhcp.renewals() + " renewal(s), " + dhcp.rebinds() + " rebind(s), " + dhcp.losses() + " lost";
+        }
+        String dns = mailServerName == null ? null
+                : mailServerName + " = " + (lan.mailServer() == 0 ? "not resolved yet" : Ipv4.format(lan.mailServer()));
+        String clock = wall.known()
+                ? "network time (SNTP), offset " + wall.offsetMillis() + " ms from the board's clock, " + wall.syncs()
+                        + " sync(s)"
+                : "the board's own clock (not set from the network yet)";
+        model.networkState(dhcp == null ? "static" : "dhcp", lease, dns, clock);
+    }
+
     @Override
     public int doWork(long now, boolean chipUp) {
         Runnable task = loopTask;
         if (task != null) {
             task.run();
+        }
+        if (lan != null) {
+            publishLanState();
         }
         int work = 0;
         if (heartbeat != null) {

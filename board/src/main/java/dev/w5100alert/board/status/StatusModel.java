@@ -217,6 +217,21 @@ public final class StatusModel implements LoopHooks {
         }
     }
 
+    /** The lease line the pages show, or null with a static address. */
+    public String lease() {
+        return lease;
+    }
+
+    /** The mail server's DNS answer the pages show, or null when it is configured by address. */
+    public String dnsAnswer() {
+        return dns;
+    }
+
+    /** Where the board's wall clock comes from, as the pages show it. */
+    public String clockSource() {
+        return clockSource;
+    }
+
     public long accepted() {
         return accepted;
     }

@@ -128,6 +128,12 @@ class DhcpBoardEndToEndTest {
             String d = board.stack.lan.describe(System.nanoTime());
             assertTrue(d.contains("lease: " + Ipv4.format(lease)) && d.contains("mail server smtp.example.org: 192.168.1.10")
                     && d.contains("network time, offset"), d);
+            // The status page shows the same LAN state: the lease, the server's DNS answer, network time.
+            var status = board.stack.status.model;
+            assertTrue(status.lease() != null && status.lease().startsWith(Ipv4.format(lease) + "/255.255.255.0 via "),
+                    String.valueOf(status.lease()));
+            assertEquals("smtp.example.org = 192.168.1.10", status.dnsAnswer());
+            assertTrue(status.clockSource().startsWith("network time (SNTP), offset "), status.clockSource());
             System.out.printf("board power-on to first mail accepted (DHCP + DNS + NTP + STARTTLS, board clock 400 "
                     + "days behind) over w5100-sim: %d SPI frames, %.2f s (virtual = real time here; shared machine)%n",
                     frames, realNanos / 1e9);
