@@ -29,6 +29,23 @@ public interface Log {
         log(Level.ERROR, component, message);
     }
 
+    /**
+     * An I/O failure in a person's words for a log line ("no such file", "permission denied", "No space left on
+     * device"), never an exception class name; the file is named by the caller.
+     */
+    static String reason(Throwable e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : "I/O error";
+    }
+
     /** Writes to a stream; with {@code timestamps} each line starts with the UTC time. */
     static Log to(PrintStream out, boolean timestamps) {
         return (level, component, message) -> {

@@ -375,7 +375,7 @@ public final class Outbox implements AutoCloseable {
         try {
             append(Journal.ACCEPTED, id, body);
         } catch (IOException e) {
-            log.error(C, "cannot store alert for sensor " + alert.sensor() + ": " + e.getMessage());
+            log.error(C, "cannot store alert for sensor " + alert.sensor() + ": " + Log.reason(e));
             return Offer.IO_ERROR;
         }
         nextId++;
@@ -743,7 +743,7 @@ public final class Outbox implements AutoCloseable {
                 h.force();
             }
         } catch (IOException e) {
-            log.warn(C, "cannot append to " + txt + ": " + e.getMessage());
+            log.warn(C, "cannot append to " + txt + ": " + Log.reason(e));
         }
     }
 }

@@ -130,7 +130,7 @@ public final class OutboxControl {
                     }
                 }
             } catch (IOException | RuntimeException e) { // a directory listing can also fail unchecked
-                log.warn("outbox", "cannot read " + dir + ": " + e.getMessage());
+                log.warn("outbox", "cannot read " + dir + ": " + Log.reason(e));
                 return 0;
             }
             commands.sort(null);
@@ -162,7 +162,7 @@ public final class OutboxControl {
                 files.delete(cmd);
                 files.forceDirectory(dir);
             } catch (IOException e) {
-                log.warn("outbox", "cannot answer command " + name + ": " + e.getMessage());
+                log.warn("outbox", "cannot answer command " + name + ": " + Log.reason(e));
                 try {
                     files.delete(cmd); // never apply one command twice
                 } catch (IOException ignored) {
