@@ -95,7 +95,8 @@ public final class BoardStack implements AutoCloseable {
         this.status = new dev.w5100alert.board.status.BoardStatus(config, initial, driver, outbox, wallClock,
                 java.time.ZoneId.systemDefault(), log);
         agent.hooks(status);
-        status.lan(lan, config.smtp().serverIsName() ? config.smtp().serverHost() : null);
+        status.lan(lan, config.smtp().serverIsName() ? config.smtp().serverHost() : null,
+                config.time().ntp() != BoardConfig.NtpMode.OFF);
     }
 
     /**

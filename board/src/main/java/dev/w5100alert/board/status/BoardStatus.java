@@ -32,6 +32,7 @@ public final class BoardStatus implements LoopHooks {
     public final Heartbeat heartbeat;
     private LanAgent lan;
     private String mailServerName;
+    private boolean networkTime;
     private long lanKey;
 
     public BoardStatus(BoardConfig config, boolean[] initial, W5100Driver driver, Outbox outbox, Clock clock,
@@ -90,9 +91,10 @@ public final class BoardStatus implements LoopHooks {
      * Lets the pages show the board's LAN state (lease, the mail server's DNS answer, network time). The lines are
      * rebuilt only when that state changes (a new lease, a renewal, a lookup, a time sync), never per cycle.
      */
-    public void lan(LanAgent agent, String mailServerName) {
+    public void lan(LanAgent agent, String mailServerName, boolean networkTime) {
         this.lan = agent;
         this.mailServerName = mailServerName;
+        this.networkTime = networkTime;
         this.lanKey = Long.MIN_VALUE;
     }
 
@@ -129,7 +131,8 @@ public final class BoardStatus implements LoopHooks {
         String clock = wall.known()
                 ? "network time (SNTP), offset " + wall.offsetMillis() + " ms from the board's clock, " + wall.syncs()
                         + " sync(s)"
-                : "the board's own clock (not set from the network yet)";
+                : networkTime ? "the board's own clock (not set from the network yet)"
+                : "the board's own clock (network time is off: [time] ntp = off)";
         model.networkState(dhcp == null ? "static" : "dhcp", lease, dns, clock);
     }
 

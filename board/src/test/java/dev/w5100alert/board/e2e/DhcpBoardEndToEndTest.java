@@ -234,6 +234,8 @@ class DhcpBoardEndToEndTest {
             long dateError = greenMail.getReceivedMessages()[0].getSentDate().getTime() - System.currentTimeMillis();
             assertTrue(Math.abs(dateError + 3_600_000L) < 60_000, "ntp = off: the board's own clock, " + dateError);
             assertFalse(board.stack.wallClock.known());
+            assertEquals("the board's own clock (network time is off: [time] ntp = off)",
+                    board.stack.status.model.clockSource(), "the status page does not promise network time");
         }
     }
 }
