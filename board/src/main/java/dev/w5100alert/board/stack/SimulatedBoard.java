@@ -165,48 +165,17 @@ public final class SimulatedBoard implements java.io.Closeable {
     }
 
     /** The board's own wall clock: the true one off by a fixed amount. */
-    static final class OffsetClock implements Clock {
-        private final Clock base;
+    static final class OffsetClock extends dev.w5100alert.hal.ForwardingClock {
         private final long offsetMillis;
 
         OffsetClock(Clock base, long offsetMillis) {
-            this.base = base;
+            super(base);
             this.offsetMillis = offsetMillis;
-        }
-
-        @Override
-        public long nanoTime() {
-            return base.nanoTime();
         }
 
         @Override
         public long epochMillis() {
             return base.epochMillis() + offsetMillis;
-        }
-
-        @Override
-        public void idle() {
-            base.idle();
-        }
-
-        @Override
-        public void idleUntil(long deadlineNanos) {
-            base.idleUntil(deadlineNanos);
-        }
-
-        @Override
-        public void progress() {
-            base.progress();
-        }
-
-        @Override
-        public void wake() {
-            base.wake();
-        }
-
-        @Override
-        public void waitOn(dev.w5100alert.hal.InterruptLine line) {
-            base.waitOn(line);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.w5100alert.firmware.time;
 
 import dev.w5100alert.hal.Clock;
+import dev.w5100alert.hal.ForwardingClock;
 
 /**
  * The firmware's wall clock: another {@link Clock} plus an offset learnt from network time (SNTP).
@@ -12,53 +13,19 @@ import dev.w5100alert.hal.Clock;
  * {@link #known()} is false and the time is only as good as the base clock (on a Pi without RTC: the
  * last saved time). Allocation-free. Written by the firmware loop's thread, read from any thread.
  */
-public final class NetworkClock implements Clock {
+public final class NetworkClock extends ForwardingClock {
 
-    private final Clock base;
     private volatile long offsetMillis;
     private volatile boolean known;
     private volatile long syncs;
 
     public NetworkClock(Clock base) {
-        if (base == null) {
-            throw new IllegalArgumentException("base clock is required");
-        }
-        this.base = base;
-    }
-
-    @Override
-    public long nanoTime() {
-        return base.nanoTime();
+        super(base);
     }
 
     @Override
     public long epochMillis() {
         return base.epochMillis() + offsetMillis;
-    }
-
-    @Override
-    public void idle() {
-        base.idle();
-    }
-
-    @Override
-    public void idleUntil(long deadlineNanos) {
-        base.idleUntil(deadlineNanos);
-    }
-
-    @Override
-    public void progress() {
-        base.progress();
-    }
-
-    @Override
-    public void wake() {
-        base.wake();
-    }
-
-    @Override
-    public void waitOn(dev.w5100alert.hal.InterruptLine line) {
-        base.waitOn(line);
     }
 
     /**
