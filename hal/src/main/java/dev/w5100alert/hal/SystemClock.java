@@ -7,12 +7,10 @@ package dev.w5100alert.hal;
  * <p>One thread waits on an instance (the firmware loop's); {@link #wake()} may be called from any
  * thread. Give each waiting thread its own instance.
  */
-public final class SystemClock implements Clock {
-
-    private final BackoffIdleStrategy strategy;
+public final class SystemClock extends BackoffClock {
 
     public SystemClock(IdleSettings settings) {
-        this.strategy = new BackoffIdleStrategy(settings, BackoffIdleStrategy.SYSTEM);
+        super(new BackoffIdleStrategy(settings, BackoffIdleStrategy.SYSTEM));
     }
 
     public SystemClock() {
@@ -27,35 +25,5 @@ public final class SystemClock implements Clock {
     @Override
     public long epochMillis() {
         return System.currentTimeMillis();
-    }
-
-    @Override
-    public void idle() {
-        strategy.idle();
-    }
-
-    @Override
-    public void idleUntil(long deadlineNanos) {
-        strategy.idleUntil(deadlineNanos);
-    }
-
-    @Override
-    public void progress() {
-        strategy.reset();
-    }
-
-    @Override
-    public void wake() {
-        strategy.wake();
-    }
-
-    @Override
-    public void waitOn(InterruptLine line) {
-        strategy.interruptLine(line);
-    }
-
-    /** The strategy itself (counters for measurements). */
-    public BackoffIdleStrategy strategy() {
-        return strategy;
     }
 }

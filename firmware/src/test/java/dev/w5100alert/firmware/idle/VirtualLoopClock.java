@@ -1,9 +1,8 @@
 package dev.w5100alert.firmware.idle;
 
+import dev.w5100alert.hal.BackoffClock;
 import dev.w5100alert.hal.BackoffIdleStrategy;
-import dev.w5100alert.hal.Clock;
 import dev.w5100alert.hal.IdleSettings;
-import dev.w5100alert.hal.InterruptLine;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -13,81 +12,64 @@ import java.util.function.BooleanSupplier;
  * in a minute of waiting is what the board would make, and deterministic. While {@code mayAdvance} says no
  * (a real loopback peer has not connected yet), parks pass in real time instead and virtual time stands.
  */
-public final class VirtualLoopClock implements Clock {
+public final class VirtualLoopClock extends BackoffClock {
 
-    private volatile long now = 1_000_000_000L;
-    private final BooleanSupplier mayAdvance;
-    private final BackoffIdleStrategy strategy;
+    /** The virtual time the strategy's spins, yields and parks pass. */
+    private static final class VirtualTime implements BackoffIdleStrategy.Waiting {
+        private final BooleanSupplier mayAdvance;
+        private volatile long now = 1_000_000_000L;
 
-    public VirtualLoopClock(IdleSettings settings, BooleanSupplier mayAdvance) {
-        this.mayAdvance = mayAdvance;
-        this.strategy = new BackoffIdleStrategy(settings, new BackoffIdleStrategy.Waiting() {
-            @Override
-            public long nanoTime() {
-                return now;
+        VirtualTime(BooleanSupplier mayAdvance) {
+            this.mayAdvance = mayAdvance;
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void spin() {
+            pass(1_000L);
+        }
+
+        @Override
+        public void yieldThread() {
+            pass(5_000L);
+        }
+
+        @Override
+        public void park(long nanos) {
+            pass(nanos);
+        }
+
+        private void pass(long nanos) {
+            if (mayAdvance.getAsBoolean()) {
+                now += nanos;
+            } else {
+                LockSupport.parkNanos(100_000L);
             }
-
-            @Override
-            public void spin() {
-                pass(1_000L);
-            }
-
-            @Override
-            public void yieldThread() {
-                pass(5_000L);
-            }
-
-            @Override
-            public void park(long nanos) {
-                pass(nanos);
-            }
-        });
-    }
-
-    private void pass(long nanos) {
-        if (mayAdvance.getAsBoolean()) {
-            now += nanos;
-        } else {
-            LockSupport.parkNanos(100_000L);
         }
     }
 
-    public BackoffIdleStrategy strategy() {
-        return strategy;
+    private final VirtualTime time;
+
+    public VirtualLoopClock(IdleSettings settings, BooleanSupplier mayAdvance) {
+        this(settings, new VirtualTime(mayAdvance));
+    }
+
+    private VirtualLoopClock(IdleSettings settings, VirtualTime time) {
+        super(new BackoffIdleStrategy(settings, time));
+        this.time = time;
     }
 
     @Override
     public long nanoTime() {
-        return now;
+        return time.now;
     }
 
     @Override
     public long epochMillis() {
-        return 1_795_380_581_000L + now / 1_000_000L;
-    }
-
-    @Override
-    public void idle() {
-        strategy.idle();
-    }
-
-    @Override
-    public void idleUntil(long deadlineNanos) {
-        strategy.idleUntil(deadlineNanos);
-    }
-
-    @Override
-    public void progress() {
-        strategy.reset();
-    }
-
-    @Override
-    public void wake() {
-        strategy.wake();
-    }
-
-    @Override
-    public void waitOn(InterruptLine line) {
-        strategy.interruptLine(line);
+        return 1_795_380_581_000L + time.now / 1_000_000L;
     }
 }
