@@ -148,12 +148,10 @@ final class CertificateVerifier extends X509ExtendedTrustManager {
             int index = e.getIndex();
             X509Certificate which = index >= 0 && index < path.size() ? path.get(index) : leaf;
             if (r == CertPathValidatorException.BasicReason.EXPIRED) {
-                throw refuse(TlsFailure.EXPIRED, "certificate " + subject(which) + " expired on "
-                        + which.getNotAfter().toInstant() + "; the board's clock reads " + now.toInstant());
+                throw expired(which, now);
             }
             if (r == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-                throw refuse(TlsFailure.NOT_YET_VALID, "certificate " + subject(which) + " is valid only from "
-                        + which.getNotBefore().toInstant() + "; the board's clock reads " + now.toInstant());
+                throw notYetValid(which, now);
             }
             throw refuse(TlsFailure.UNTRUSTED, "certificate " + subject(leaf) + " issued by "
                     + leaf.getIssuerX500Principal().getName() + " is not trusted ("
@@ -168,12 +166,20 @@ final class CertificateVerifier extends X509ExtendedTrustManager {
         try {
             c.checkValidity(now);
         } catch (CertificateExpiredException e) {
-            throw refuse(TlsFailure.EXPIRED, "certificate " + subject(c) + " expired on "
-                    + c.getNotAfter().toInstant() + "; the board's clock reads " + now.toInstant());
+            throw expired(c, now);
         } catch (CertificateNotYetValidException e) {
-            throw refuse(TlsFailure.NOT_YET_VALID, "certificate " + subject(c) + " is valid only from "
-                    + c.getNotBefore().toInstant() + "; the board's clock reads " + now.toInstant());
+            throw notYetValid(c, now);
         }
+    }
+
+    private CertificateException expired(X509Certificate c, Date now) {
+        return refuse(TlsFailure.EXPIRED, "certificate " + subject(c) + " expired on " + c.getNotAfter().toInstant()
+                + "; the board's clock reads " + now.toInstant());
+    }
+
+    private CertificateException notYetValid(X509Certificate c, Date now) {
+        return refuse(TlsFailure.NOT_YET_VALID, "certificate " + subject(c) + " is valid only from "
+                + c.getNotBefore().toInstant() + "; the board's clock reads " + now.toInstant());
     }
 
     private boolean isAnchor(X509Certificate c) {
