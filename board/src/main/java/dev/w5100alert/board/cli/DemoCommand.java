@@ -70,10 +70,7 @@ final class DemoCommand extends Main.Io implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        checkPort(smtpPort, "--smtp-port");
-        if (Math.abs(boardClockOffset) > Main.MAX_CLOCK_OFFSET_SECONDS) {
-            throw usage("--board-clock-offset must be within +-" + Main.MAX_CLOCK_OFFSET_SECONDS + " seconds");
-        }
+        checkSimulatedOptions(true, smtpPort, boardClockOffset); // the demo is always on the simulated board
         if (timeoutSeconds < 1 || timeoutSeconds > 86_400) {
             throw usage("--timeout must be from 1 to 86400 seconds, not " + timeoutSeconds);
         }

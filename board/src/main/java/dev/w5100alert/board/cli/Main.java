@@ -142,6 +142,23 @@ public final class Main implements Callable<Integer> {
             }
         }
 
+        /**
+         * The options of a command that can run on the simulated board ({@code run}, {@code send-test},
+         * {@code diagnose}): each needs {@code --simulated}, and each value must be in range.
+         */
+        void checkSimulatedOptions(boolean simulated, Integer smtpPort, long boardClockOffset) {
+            if (smtpPort != null && !simulated) {
+                throw usage("--smtp-port needs --simulated (on the Pi the configured smtp.server is used)");
+            }
+            checkPort(smtpPort, "--smtp-port");
+            if (boardClockOffset != 0 && !simulated) {
+                throw usage("--board-clock-offset needs --simulated (a real board has its own clock)");
+            }
+            if (Math.abs(boardClockOffset) > MAX_CLOCK_OFFSET_SECONDS) {
+                throw usage("--board-clock-offset must be within +-" + MAX_CLOCK_OFFSET_SECONDS + " seconds");
+            }
+        }
+
         /** Parses and validates the file a person named, printing errors and warnings; null when invalid. */
         BoardConfig load(String file) {
             return report(parser -> parser.parse(file));

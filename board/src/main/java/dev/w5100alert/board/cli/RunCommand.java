@@ -70,16 +70,7 @@ final class RunCommand extends Main.Io implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (smtpPort != null && !simulated) {
-            throw usage("--smtp-port needs --simulated (on the Pi the configured smtp.server is used)");
-        }
-        checkPort(smtpPort, "--smtp-port");
-        if (boardClockOffset != 0 && !simulated) {
-            throw usage("--board-clock-offset needs --simulated (a real board has its own clock)");
-        }
-        if (Math.abs(boardClockOffset) > Main.MAX_CLOCK_OFFSET_SECONDS) {
-            throw usage("--board-clock-offset must be within +-" + Main.MAX_CLOCK_OFFSET_SECONDS + " seconds");
-        }
+        checkSimulatedOptions(simulated, smtpPort, boardClockOffset);
         if (statusPort != null && !simulated) {
             throw usage("--status-port needs --simulated (on the Pi the page is on the board's own address)");
         }

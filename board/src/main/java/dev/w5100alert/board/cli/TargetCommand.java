@@ -21,16 +21,7 @@ abstract class TargetCommand extends Main.Io implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         // Option checks first: a bad command line is exit 2 whatever the configuration says.
-        if (target.smtpPort != null && !target.simulated) {
-            throw usage("--smtp-port needs --simulated (on the Pi the configured smtp.server is used)");
-        }
-        checkPort(target.smtpPort, "--smtp-port");
-        if (target.boardClockOffset != 0 && !target.simulated) {
-            throw usage("--board-clock-offset needs --simulated (a real board has its own clock)");
-        }
-        if (Math.abs(target.boardClockOffset) > Main.MAX_CLOCK_OFFSET_SECONDS) {
-            throw usage("--board-clock-offset must be within +-" + Main.MAX_CLOCK_OFFSET_SECONDS + " seconds");
-        }
+        checkSimulatedOptions(target.simulated, target.smtpPort, target.boardClockOffset);
         BoardConfig cfg = load(config);
         if (cfg == null) {
             return ExitCodes.BAD_CONFIG;
