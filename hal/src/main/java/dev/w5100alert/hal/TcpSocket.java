@@ -240,12 +240,8 @@ public final class TcpSocket extends W5100Socket {
      * send. Returns Sn_IR as read, for the caller to look at the other bits.
      */
     private int pollSendOk() {
-        int i = batch.read(regIr);
-        batch.run();
-        int ir = batch.value(i);
+        int ir = readIrTakingSendOk();
         if ((ir & IR_SEND_OK) != 0) {
-            batch.write(regIr, IR_SEND_OK);
-            batch.run();
             sendPending = false;
         }
         return ir;

@@ -130,12 +130,8 @@ public final class UdpSocket extends W5100Socket {
             pendingLength = 0;
             return FAILED;
         }
-        int i = batch.read(regIr);
-        batch.run();
-        int ir = batch.value(i);
+        int ir = readIrTakingSendOk();
         if ((ir & IR_SEND_OK) != 0) {
-            batch.write(regIr, IR_SEND_OK);
-            batch.run();
             int len = pendingLength;
             pendingLength = 0;
             return len;

@@ -97,6 +97,21 @@ public abstract sealed class W5100Socket permits TcpSocket, UdpSocket {
         return rxSize;
     }
 
+    /**
+     * Reads Sn_IR once; when SEND_OK is set, clears it (writing 1, as the datasheet says) so the next SEND may
+     * follow. Returns Sn_IR as read, for the caller to look at the other bits.
+     */
+    int readIrTakingSendOk() {
+        int i = batch.read(regIr);
+        batch.run();
+        int ir = batch.value(i);
+        if ((ir & IR_SEND_OK) != 0) {
+            batch.write(regIr, IR_SEND_OK);
+            batch.run();
+        }
+        return ir;
+    }
+
     /** Reads Sn_SR (one SPI frame); {@link SocketState#CLOSED} once the handle is dead. */
     public SocketState state() {
         if (!open) {
